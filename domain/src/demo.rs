@@ -1,0 +1,99 @@
+//! Demo data: one MSSP and three MSPs with their sign-ins, for trying the portal.
+//! Later features add companies, agents, findings and associations here.
+
+use crate::{Db, Error, Result, tenants, users};
+use entity::{audit_event, auth_throttle, session, tenant, user};
+use portal_types::{Email, Password, Role, TenantKind, TenantName};
+use sea_orm::EntityTrait;
+
+/// Every demo account's password.
+pub const PASSWORD: &str = "portal-demo-1";
+pub const MSSP_NAME: &str = "Demo MSSP";
+pub const MSP_NAMES: [&str; 3] = ["Northwind MSP", "Contoso MSP", "Fabrikam MSP"];
+
+/// One demo sign-in, as the README and the start-up banner list them.
+#[derive(Debug, Clone)]
+pub struct DemoSignIn {
+    pub tenant: String,
+    pub email: String,
+    pub role: Role,
+}
+
+/// The sign-ins [`load`] creates.
+pub fn sign_ins() -> Vec<DemoSignIn> {
+    let mut list = vec![
+        DemoSignIn {
+            tenant: MSSP_NAME.into(),
+            email: "owner@demo-mssp.test".into(),
+            role: Role::Owner,
+        },
+        DemoSignIn {
+            tenant: MSSP_NAME.into(),
+            email: "viewer@demo-mssp.test".into(),
+            role: Role::Viewer,
+        },
+    ];
+    list.extend(MSP_NAMES.iter().map(|name| DemoSignIn {
+        tenant: (*name).into(),
+        email: format!("admin@{}.test", name.to_lowercase().replace(' ', "-")),
+        role: Role::Owner,
+    }));
+    list
+}
+
+/// Loads the demo data into an empty database. Refuses a database that holds tenants.
+pub async fn load(db: &Db) -> Result<Vec<DemoSignIn>> {
+    if tenants::count(db).await? > 0 {
+        return Err(Error::Conflict(
+            "The database already holds tenants; use --reset to wipe it first.".into(),
+        ));
+    }
+    let invalid =
+        |e: portal_types::ParseError| Error::Internal(format!("demo data is invalid: {e}"));
+    let password = Password::parse_new(PASSWORD).map_err(invalid)?;
+    let sign_ins = sign_ins();
+    for owner in sign_ins.iter().filter(|s| s.role == Role::Owner) {
+        let kind = if owner.tenant == MSSP_NAME {
+            TenantKind::Mssp
+        } else {
+            TenantKind::Msp
+        };
+        tenants::create(
+            db,
+            tenants::NewTenant {
+                kind,
+                name: TenantName::parse(&owner.tenant).map_err(invalid)?,
+                owner_email: Email::parse(&owner.email).map_err(invalid)?,
+                owner_name: format!("{} Admin", owner.tenant),
+                owner_password: password.clone(),
+            },
+        )
+        .await?;
+    }
+    for other in sign_ins.iter().filter(|s| s.role != Role::Owner) {
+        users::add(
+            db,
+            users::NewUser {
+                tenant: TenantName::parse(&other.tenant).map_err(invalid)?,
+                email: Email::parse(&other.email).map_err(invalid)?,
+                display_name: "Demo Viewer".into(),
+                role: other.role,
+                password: password.clone(),
+            },
+        )
+        .await?;
+    }
+    Ok(sign_ins)
+}
+
+/// Deletes every row of every table, in one transaction (children first).
+pub async fn wipe(db: &Db) -> Result<()> {
+    let txn = db.begin_write().await?;
+    session::Entity::delete_many().exec(&txn).await?;
+    audit_event::Entity::delete_many().exec(&txn).await?;
+    auth_throttle::Entity::delete_many().exec(&txn).await?;
+    user::Entity::delete_many().exec(&txn).await?;
+    tenant::Entity::delete_many().exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}

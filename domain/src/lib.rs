@@ -1,0 +1,26 @@
+//! Server-only domain services.
+//!
+//! Owns: the database connection ([`Db`]), the tenant scope every query goes through
+//! ([`scope`]), and the services that enforce the invariants of the design brief: accounts,
+//! passwords, sessions, sign-in, throttling, audit, demo data.
+//! Must not: know about HTTP or Leptos. Callers pass parsed inputs and a [`Scope`]; they get
+//! back domain values or an [`Error`], which maps to the user-facing `AppError` in one place.
+
+pub mod audit;
+pub mod db;
+pub mod demo;
+mod error;
+pub mod passwords;
+pub mod scope;
+pub mod sessions;
+pub mod signin;
+pub mod tenants;
+pub mod throttle;
+pub mod users;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use db::{Db, Engine};
+pub use error::{Error, Result};
+pub use scope::{Principal, Scope, Scoped};

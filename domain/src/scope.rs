@@ -1,0 +1,141 @@
+//! Tenant scope: the one mechanism through which every query on tenant-owned data goes.
+//!
+//! A request resolves its signed-in [`Principal`] into a [`Scope`]: for an MSP user, its own
+//! tenant; for an MSSP user, its own tenant plus the MSP tenants whose association with it is
+//! APPROVED at this moment (the association issue fills that set in). Domain functions take the
+//! scope, never a bare tenant id from the client. [`Scoped`] hands out queries that are already
+//! filtered to the scope, so an object outside it is simply not found.
+
+use crate::{Db, Error, Result};
+use portal_types::{Email, Role, TenantId, TenantKind, TenantName, UserId};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
+
+/// Who is signed in, as loaded from their session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub tenant_id: TenantId,
+    pub tenant_kind: TenantKind,
+    pub tenant_name: TenantName,
+    pub email: Email,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// What a principal may see and change.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    principal: Principal,
+    /// MSP tenants an MSSP may read now (APPROVED associations). Empty for MSP users.
+    approved_msps: Vec<TenantId>,
+}
+
+impl Scope {
+    /// Resolves the scope of `principal` as of now.
+    pub async fn resolve(_db: &Db, principal: Principal) -> Result<Self> {
+        // No association exists yet in this schema, so an MSSP sees no MSP's data; the
+        // association service adds the APPROVED set here.
+        Ok(Self {
+            principal,
+            approved_msps: Vec::new(),
+        })
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    pub fn tenant_id(&self) -> TenantId {
+        self.principal.tenant_id
+    }
+
+    pub fn kind(&self) -> TenantKind {
+        self.principal.tenant_kind
+    }
+
+    /// Every tenant whose data this scope may read: its own, plus approved MSPs.
+    pub fn visible_tenants(&self) -> Vec<TenantId> {
+        std::iter::once(self.tenant_id())
+            .chain(self.approved_msps.iter().copied())
+            .collect()
+    }
+
+    /// Refuses a principal of the other kind of tenant. It is "not found", as for a page of
+    /// another tenant: an MSP user learns nothing about MSSP pages, and vice versa.
+    pub fn require_kind(&self, kind: TenantKind) -> Result<()> {
+        if self.kind() == kind {
+            Ok(())
+        } else {
+            Err(Error::NotFound)
+        }
+    }
+
+    /// Refuses viewers.
+    pub fn require_write(&self) -> Result<()> {
+        if self.principal.role.can_write() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+}
+
+/// A table whose rows belong to one tenant.
+pub trait TenantOwned: EntityTrait {
+    /// The column holding the owning tenant's id.
+    fn tenant_column() -> Self::Column;
+}
+
+impl TenantOwned for entity::user::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::user::Column::TenantId
+    }
+}
+
+impl TenantOwned for entity::audit_event::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::audit_event::Column::TenantId
+    }
+}
+
+/// A database handle bound to a scope. The only way to query tenant-owned tables.
+pub struct Scoped<'a> {
+    db: &'a Db,
+    scope: &'a Scope,
+}
+
+impl Db {
+    pub fn scoped<'a>(&'a self, scope: &'a Scope) -> Scoped<'a> {
+        Scoped { db: self, scope }
+    }
+}
+
+impl<'a> Scoped<'a> {
+    pub fn scope(&self) -> &'a Scope {
+        self.scope
+    }
+
+    pub fn conn(&self) -> &'a DatabaseConnection {
+        self.db.conn()
+    }
+
+    pub fn db(&self) -> &'a Db {
+        self.db
+    }
+
+    /// Rows of the scope's own tenant.
+    pub fn own<E: TenantOwned>(&self) -> Select<E> {
+        E::find().filter(E::tenant_column().eq(self.scope.tenant_id().0))
+    }
+
+    /// Rows of every tenant the scope may read (its own and, for an MSSP, approved MSPs).
+    pub fn visible<E: TenantOwned>(&self) -> Select<E> {
+        let ids: Vec<i64> = self
+            .scope
+            .visible_tenants()
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        E::find().filter(E::tenant_column().is_in(ids))
+    }
+}

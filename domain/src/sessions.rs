@@ -1,0 +1,210 @@
+//! Database-backed sessions.
+//!
+//! The browser holds a random 256-bit token; the database holds its SHA-256, so a copy of the
+//! table signs nobody in. A session ends after [`IDLE`] without a request or [`ABSOLUTE`] after
+//! sign-in, whichever comes first, or when its user is deactivated. A new token is issued at
+//! every sign-in (the old one, if any, is deleted), so a planted id never becomes a session.
+
+use crate::{Db, Principal, Result};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use entity::{session, tenant, user};
+use portal_types::{Email, TenantId, TenantName, UserId};
+use rand::RngCore;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QuerySelect, RelationTrait,
+};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::time::Duration;
+
+/// A session ends after this long without a request.
+pub const IDLE: Duration = Duration::from_secs(30 * 60);
+/// A session ends this long after sign-in, however active.
+pub const ABSOLUTE: Duration = Duration::from_secs(12 * 60 * 60);
+/// `last_seen_at` is written at most this often, so reads stay reads.
+const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
+
+/// Length of a token: 32 random bytes in unpadded base64url.
+const TOKEN_CHARS: usize = 43;
+
+/// The secret the browser holds. Redacted in `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// Accepts only the shape we issue; anything else (a malformed or forged cookie) is `None`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let well_formed = raw.len() == TOKEN_CHARS
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        well_formed.then(|| Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    fn hash(&self) -> String {
+        let digest = Sha256::digest(self.0.as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionToken(<redacted>)")
+    }
+}
+
+fn chrono_duration(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+/// Starts a session for `user`, inside the caller's transaction.
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<SessionToken> {
+    let token = SessionToken::generate();
+    session::Entity::insert(session::ActiveModel {
+        token_hash: Set(token.hash()),
+        user_id: Set(user.0),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + chrono_duration(ABSOLUTE)),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(token)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SessionRow {
+    user_id: i64,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    tenant_id: i64,
+    email: String,
+    display_name: String,
+    role: String,
+    active: bool,
+    tenant_name: String,
+    tenant_kind: String,
+}
+
+/// The principal of a live session at `now`, touching it; `None` for an unknown, expired or
+/// deactivated session (which is deleted).
+pub async fn resolve(
+    db: &Db,
+    token: &SessionToken,
+    now: DateTime<Utc>,
+) -> Result<Option<Principal>> {
+    let hash = token.hash();
+    let row = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash.clone()))
+        .select_only()
+        .columns([
+            session::Column::UserId,
+            session::Column::LastSeenAt,
+            session::Column::ExpiresAt,
+        ])
+        .join(JoinType::InnerJoin, session::Relation::User.def())
+        .join(JoinType::InnerJoin, user::Relation::Tenant.def())
+        .columns([
+            user::Column::TenantId,
+            user::Column::Email,
+            user::Column::DisplayName,
+            user::Column::Role,
+            user::Column::Active,
+        ])
+        .column_as(tenant::Column::Name, "tenant_name")
+        .column_as(tenant::Column::Kind, "tenant_kind")
+        .into_model::<SessionRow>()
+        .one(db.conn())
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+
+    let idle_deadline = row.last_seen_at + chrono_duration(IDLE);
+    if !row.active || now >= row.expires_at || now >= idle_deadline {
+        session::Entity::delete_by_id(hash).exec(db.conn()).await?;
+        return Ok(None);
+    }
+    if now - row.last_seen_at >= TOUCH_EVERY {
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(session::Column::TokenHash.eq(hash))
+            .exec(db.conn())
+            .await?;
+    }
+    Ok(Some(principal_from_row(row)?))
+}
+
+fn principal_from_row(row: SessionRow) -> Result<Principal> {
+    let corrupt = |what: &str| crate::Error::Internal(format!("stored {what} is not valid"));
+    Ok(Principal {
+        user_id: UserId(row.user_id),
+        tenant_id: TenantId(row.tenant_id),
+        tenant_kind: row
+            .tenant_kind
+            .parse()
+            .map_err(|_| corrupt("tenant kind"))?,
+        tenant_name: TenantName::parse(&row.tenant_name).map_err(|_| corrupt("tenant name"))?,
+        email: Email::parse(&row.email).map_err(|_| corrupt("email"))?,
+        display_name: row.display_name,
+        role: row.role.parse().map_err(|_| corrupt("role"))?,
+    })
+}
+
+/// Ends a session (sign-out). Unknown tokens are fine: the result is the same.
+pub async fn revoke(db: &Db, token: &SessionToken) -> Result<()> {
+    session::Entity::delete_by_id(token.hash())
+        .exec(db.conn())
+        .await?;
+    Ok(())
+}
+
+/// Deletes every expired session; returns how many. Run periodically.
+pub async fn purge_expired(db: &Db, now: DateTime<Utc>) -> Result<u64> {
+    let idle_cutoff = now - chrono_duration(IDLE);
+    let result = session::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(session::Column::ExpiresAt.lte(now))
+                .add(session::Column::LastSeenAt.lte(idle_cutoff)),
+        )
+        .exec(db.conn())
+        .await?;
+    Ok(result.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_parse_only_in_the_shape_we_issue() {
+        let token = SessionToken::generate();
+        assert_eq!(SessionToken::parse(token.expose()), Some(token.clone()));
+        assert!(SessionToken::parse("").is_none());
+        assert!(SessionToken::parse("short").is_none());
+        assert!(SessionToken::parse(&"a".repeat(44)).is_none());
+        assert!(SessionToken::parse(&format!("{}=", "a".repeat(42))).is_none());
+        assert!(SessionToken::parse(&"é".repeat(22)).is_none());
+        assert_eq!(format!("{token:?}"), "SessionToken(<redacted>)");
+        assert_eq!(token.hash().len(), 64);
+    }
+}

@@ -1,0 +1,11 @@
+//! sea-orm entities, one module per table.
+//!
+//! Owns: the mapping from rows to Rust structs. Must not: be sent to the browser (server
+//! functions exchange the wire types of `portal-types`) or be queried around the tenant scope
+//! of the `domain` crate.
+
+pub mod audit_event;
+pub mod auth_throttle;
+pub mod session;
+pub mod tenant;
+pub mod user;

@@ -1,0 +1,28 @@
+//! Forward-only schema migrations, one change each, named `mYYYYMMDD_NNNNNN_what`.
+//!
+//! Owns: the schema, including the invariants the database itself enforces (unique and foreign
+//! keys, checks). Must not: hold data fixes that depend on application code.
+//! Every migration runs on SQLite and PostgreSQL in CI.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_tenants;
+mod m20261127_000002_create_users;
+mod m20261127_000003_create_sessions;
+mod m20261127_000004_create_audit_events;
+mod m20261127_000005_create_auth_throttle;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_tenants::Migration),
+            Box::new(m20261127_000002_create_users::Migration),
+            Box::new(m20261127_000003_create_sessions::Migration),
+            Box::new(m20261127_000004_create_audit_events::Migration),
+            Box::new(m20261127_000005_create_auth_throttle::Migration),
+        ]
+    }
+}

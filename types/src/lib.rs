@@ -1,0 +1,16 @@
+//! Value and wire types shared by the browser (WASM) and the server.
+//!
+//! Owns: parsed inputs (`TenantName`, `Email`, `Password`), newtype ids, enums of the domain
+//! (`TenantKind`, `Role`), the wire types server functions exchange, and the one user-facing
+//! error type, [`AppError`].
+//! Must not: depend on anything server-only (no database, no tokio) — it compiles to WASM.
+
+mod error;
+mod ids;
+mod inputs;
+mod wire;
+
+pub use error::AppError;
+pub use ids::{TenantId, UserId};
+pub use inputs::{Email, ParseError, Password, TenantName};
+pub use wire::{CurrentUser, Role, TenantKind, Theme};
