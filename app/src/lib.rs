@@ -1,1 +1,70 @@
-//! placeholder
+//! The Leptos application, shared by the server (SSR) and the browser (hydration).
+//!
+//! Owns: routes, pages, components and the `#[server]` functions with their wire types,
+//! organised by feature (`auth`, `shell`, …). Server-only code sits behind the `ssr` feature
+//! (`ssr` module, server-function bodies) and never reaches the WASM bundle.
+
+pub mod auth;
+pub mod components;
+pub mod overview;
+pub mod pages;
+pub mod shell;
+pub mod theme;
+mod util;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use components::NotFound;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+use portal_types::TenantKind;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let theme = theme::initial_theme();
+    #[cfg(feature = "ssr")]
+    ssr::set_content_security_policy(&options);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" data-theme=theme.as_str()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/mssp-portal.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "MSSP Portal".to_owned() } else { format!("{page} · MSSP Portal") }/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=pages::Home ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/mssp") view=|| view! { <shell::PortalShell kind=TenantKind::Mssp/> } ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::GlobalDashboard ssr=SsrMode::Async/>
+                    <Route path=path!("settings") view=|| view! { <pages::Settings kind=TenantKind::Mssp/> } ssr=SsrMode::Async/>
+                </ParentRoute>
+                <ParentRoute path=path!("/msp") view=|| view! { <shell::PortalShell kind=TenantKind::Msp/> } ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::MspHome ssr=SsrMode::Async/>
+                    <Route path=path!("settings") view=|| view! { <pages::Settings kind=TenantKind::Msp/> } ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

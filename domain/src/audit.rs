@@ -55,14 +55,34 @@ pub async fn record(
     Ok(())
 }
 
-/// A page of the scope's own trail, newest first.
-pub async fn recent(scoped: &Scoped<'_>, limit: u64) -> Result<Vec<audit_event::Model>> {
-    Ok(scoped
+/// An event as services hand them out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub tenant: TenantId,
+    pub at: chrono::DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+}
+
+/// The newest `limit` events of the scope's own trail, newest first.
+pub async fn recent(scoped: &Scoped<'_>, limit: u64) -> Result<Vec<Event>> {
+    let rows = scoped
         .own::<audit_event::Entity>()
         .order_by_desc(audit_event::Column::Id)
         .limit(limit)
         .all(scoped.conn())
-        .await?)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|e| Event {
+            tenant: TenantId(e.tenant_id),
+            at: e.created_at,
+            actor: e.actor_label,
+            action: e.action,
+            target: e.target,
+        })
+        .collect())
 }
 
 /// How many events the scope's own trail holds.

@@ -94,3 +94,9 @@ impl From<sea_orm::TransactionError<Error>> for Error {
         }
     }
 }
+
+impl From<Error> for AppError {
+    fn from(error: Error) -> Self {
+        error.into_app_error()
+    }
+}

@@ -6,7 +6,7 @@ use crate::{Db, Error, Result, Scoped, passwords, tenants};
 use chrono::Utc;
 use entity::user;
 use portal_types::{Email, Password, Role, TenantId, TenantName, UserId};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// A user to add to an existing tenant.
 #[derive(Debug)]
@@ -78,4 +78,36 @@ pub async fn get(scoped: &Scoped<'_>, id: UserId) -> Result<user::Model> {
         .one(scoped.conn())
         .await?
         .ok_or(Error::NotFound)
+}
+
+/// A user as services hand them out (no password hash).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRow {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub last_sign_in_at: Option<chrono::DateTime<Utc>>,
+}
+
+/// Every user of the scope's own tenant, by email.
+pub async fn list(scoped: &Scoped<'_>) -> Result<Vec<UserRow>> {
+    let rows = scoped
+        .own::<user::Entity>()
+        .order_by_asc(user::Column::Email)
+        .all(scoped.conn())
+        .await?;
+    rows.into_iter()
+        .map(|u| {
+            Ok(UserRow {
+                id: UserId(u.id),
+                role: u.role.parse().map_err(Error::Internal)?,
+                email: u.email,
+                display_name: u.display_name,
+                active: u.active,
+                last_sign_in_at: u.last_sign_in_at,
+            })
+        })
+        .collect()
 }

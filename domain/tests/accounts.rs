@@ -181,7 +181,7 @@ db_test!(async fn the_scope_never_reaches_another_tenant(test) {
     assert!(matches!(scope.require_kind(TenantKind::Msp), Err(Error::NotFound)));
     // The audit trail is scoped too: the MSP's tenant.create event is not visible.
     let trail = domain::audit::recent(&scoped, 50).await.expect("trail");
-    assert!(trail.iter().all(|e| e.tenant_id == scope.tenant_id().0));
+    assert!(trail.iter().all(|e| e.tenant == scope.tenant_id()));
     assert!(trail.iter().any(|e| e.action == "user.sign_in"));
 });
 

@@ -1,1 +1,17 @@
+//! The browser entry point: hydrates the server-rendered app.
+//! Must stay a few lines: everything else lives in `app`.
 
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    // Server-function redirects (sign-in, sign-out) load the new page in full, so the shell
+    // and its signed-in user are fetched afresh. Set before the router sets its own hook.
+    let _ = server_fn::redirect::set_redirect_hook(|location: &str| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_href(location);
+        }
+    });
+    leptos::mount::hydrate_body(app::App);
+}

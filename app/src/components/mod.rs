@@ -1,0 +1,37 @@
+//! Reusable widgets: error notices, empty states, the not-found page.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use portal_types::AppError;
+
+/// An error as a user should see it; internal errors show their reference id.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    view! { <div class="notice error" role="alert">{error.to_string()}</div> }
+}
+
+/// What to show where there is nothing yet, and what to do next.
+#[component]
+pub fn EmptyState(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="empty-state">
+            <p class="empty-title">{title}</p>
+            <div class="muted">{children()}</div>
+        </div>
+    }
+}
+
+/// The 404 page (also used for pages of the other kind of tenant: they are "not found").
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_status(http::StatusCode::NOT_FOUND);
+    view! {
+        <Title text="Not found"/>
+        <main class="center-page">
+            <h1>"Page not found"</h1>
+            <p class="muted">"The page you asked for does not exist, or you do not have access to it."</p>
+            <a class="button" href="/">"Go to your portal"</a>
+        </main>
+    }
+}

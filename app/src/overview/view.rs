@@ -1,0 +1,46 @@
+//! Panels that show a [`TenantOverview`](super::TenantOverview).
+
+use super::{Activity, TeamMember};
+use leptos::prelude::*;
+
+fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+#[component]
+pub fn TeamPanel(team: Vec<TeamMember>) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="team-heading">
+            <h2 id="team-heading">"Team"</h2>
+            <table class="table">
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Last sign-in"</th></tr></thead>
+                <tbody>
+                    {team.into_iter().map(|m| view! {
+                        <tr class:inactive=!m.active>
+                            <td>{m.display_name}</td>
+                            <td>{m.email}</td>
+                            <td>{m.role.as_str()}{(!m.active).then_some(" (deactivated)")}</td>
+                            <td>{m.last_sign_in_at.as_ref().map_or_else(|| "never".to_owned(), when)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+pub fn ActivityPanel(activity: Vec<Activity>) -> impl IntoView {
+    let empty = activity.is_empty();
+    view! {
+        <section class="panel" aria-labelledby="activity-heading">
+            <h2 id="activity-heading">"Recent activity"</h2>
+            {empty.then(|| view! { <p class="muted">"Nothing has happened yet."</p> })}
+            <ul class="activity">
+                {activity.into_iter().map(|a| view! {
+                    <li><time>{when(&a.at)}</time>" "<strong>{a.actor}</strong>" "<code>{a.action}</code>" "{a.target}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,103 @@
+//! Pages that are not a feature of their own yet: home redirects and the portals' landing pages.
+
+use crate::auth::signed_in_user;
+use crate::components::EmptyState;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use portal_types::{CurrentUser, TenantKind};
+
+/// `/`: sends each visitor to their own portal, or to sign-in.
+#[component]
+pub fn Home() -> impl IntoView {
+    let user = Resource::new_blocking(|| (), |_| signed_in_user());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let path = match user.await {
+                    Ok(Some(user)) if user.tenant_kind == TenantKind::Mssp => "/mssp",
+                    Ok(Some(_)) => "/msp",
+                    _ => "/login",
+                };
+                view! { <Redirect path/> }
+            })}
+        </Suspense>
+    }
+}
+
+/// The MSSP's Global dashboard: Inventory, Vulnerabilities, MSPs.
+#[component]
+pub fn GlobalDashboard() -> impl IntoView {
+    view! {
+        <Title text="Global"/>
+        <h1>"Global"</h1>
+        <section class="panel" aria-labelledby="inventory-heading">
+            <h2 id="inventory-heading">"Inventory"</h2>
+            <EmptyState title="No inventory yet">"Inventory appears here once an MSP approves your request."</EmptyState>
+        </section>
+        <section class="panel" aria-labelledby="vulnerabilities-heading">
+            <h2 id="vulnerabilities-heading">"Vulnerabilities"</h2>
+            <EmptyState title="No vulnerability data yet">"Findings from your MSPs' companies are summarised here."</EmptyState>
+        </section>
+        <section class="panel" aria-labelledby="msps-heading">
+            <h2 id="msps-heading">"MSPs"</h2>
+            <EmptyState title="No MSPs yet">"MSPs that grant you access are listed here."</EmptyState>
+        </section>
+    }
+}
+
+/// The MSP's own home: Inventory and Vulnerabilities.
+#[component]
+pub fn MspHome() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    view! {
+        <Title text="Home"/>
+        <h1>{user.tenant_name.to_string()}</h1>
+        <section class="panel" aria-labelledby="inventory-heading">
+            <h2 id="inventory-heading">"Inventory"</h2>
+            <EmptyState title="No companies yet">"Companies, agents and assets appear here as they are added."</EmptyState>
+        </section>
+        <section class="panel" aria-labelledby="vulnerabilities-heading">
+            <h2 id="vulnerabilities-heading">"Vulnerabilities"</h2>
+            <EmptyState title="No vulnerability data yet">"Findings reported by your agents are summarised here."</EmptyState>
+        </section>
+    }
+}
+
+/// Settings: your account, your team, and recent activity in your tenant.
+#[component]
+pub fn Settings(kind: TenantKind) -> impl IntoView {
+    use crate::components::ErrorNotice;
+    use crate::overview::{ActivityPanel, TeamPanel, msp_overview, mssp_overview};
+    let user = expect_context::<CurrentUser>();
+    let overview = Resource::new_blocking(
+        || (),
+        move |_| async move {
+            match kind {
+                TenantKind::Mssp => mssp_overview().await,
+                TenantKind::Msp => msp_overview().await,
+            }
+        },
+    );
+    view! {
+        <Title text="Settings"/>
+        <h1>"Settings"</h1>
+        <section class="panel" aria-labelledby="account-heading">
+            <h2 id="account-heading">"Your account"</h2>
+            <dl class="facts">
+                <dt>"Tenant"</dt><dd>{user.tenant_name.to_string()}</dd>
+                <dt>"Name"</dt><dd>{user.display_name.clone()}</dd>
+                <dt>"Email"</dt><dd>{user.email.to_string()}</dd>
+                <dt>"Role"</dt><dd>{user.role.as_str()}</dd>
+            </dl>
+        </section>
+        <Suspense fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(o) => view! { <TeamPanel team=o.team/><ActivityPanel activity=o.recent_activity/> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,90 @@
+//! The two portal shells, chosen by the signed-in tenant's kind.
+//!
+//! MSSP: logo, page title, company selector, Settings, theme, user menu; footer with support.
+//! MSP: logo, title, bell, theme, user menu; the same footer. A signed-out visitor is sent to
+//! sign-in; a user of the other kind of tenant gets "not found". This is presentation only:
+//! every server function checks the principal and kind itself.
+
+mod header;
+
+use crate::auth::signed_in_user;
+use crate::components::{ErrorNotice, NotFound};
+use header::{Bell, CompanySelector, UserMenu};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::use_location;
+use portal_types::{CurrentUser, TenantKind};
+
+/// Loads the signed-in user before anything renders (blocking, so the server sends the whole
+/// shell or a redirect, never a flash of the wrong one).
+#[component]
+pub fn PortalShell(kind: TenantKind) -> impl IntoView {
+    let user = Resource::new_blocking(|| (), |_| signed_in_user());
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <div class="loading-page" aria-busy="true">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) if user.tenant_kind == kind => {
+                        provide_context(user.clone());
+                        view! { <Frame user/> }.into_any()
+                    }
+                    Ok(Some(_)) => view! { <NotFound/> }.into_any(),
+                    Ok(None) => {
+                        let here = location.pathname.get_untracked();
+                        let path = format!("/login?next={}", crate::util::encode_query_value(&here));
+                        view! { <Redirect path/> }.into_any()
+                    }
+                    Err(error) => view! { <main class="center-page"><ErrorNotice error/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(user: CurrentUser) -> impl IntoView {
+    let kind = user.tenant_kind;
+    let support = format!("mailto:{}", user.support_email);
+    let title = match kind {
+        TenantKind::Mssp => "MSSP Portal",
+        TenantKind::Msp => "MSP Portal",
+    };
+    let home = match kind {
+        TenantKind::Mssp => "/mssp",
+        TenantKind::Msp => "/msp",
+    };
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="app-header">
+            <a class="brand" href=home>
+                <img class="logo logo-light" src="/logo-light.svg" alt="" width="28" height="28"/>
+                <img class="logo logo-dark" src="/logo-dark.svg" alt="" width="28" height="28"/>
+                <span class="page-title">{title}</span>
+            </a>
+            {(kind == TenantKind::Mssp).then(|| view! { <CompanySelector/> })}
+            <div class="header-actions">
+                {match kind {
+                    TenantKind::Mssp => view! { <a class="button" href="/mssp/settings">"Settings"</a> }.into_any(),
+                    TenantKind::Msp => view! { <Bell/> }.into_any(),
+                }}
+                <crate::theme::ThemeToggle/>
+                <UserMenu user=user.clone()/>
+            </div>
+        </header>
+        <main id="main" class="app-main">
+            <ErrorBoundary fallback=|errors| view! {
+                <div class="notice error" role="alert">
+                    <p>"This part of the page could not be shown."</p>
+                    <ul>{move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}</ul>
+                </div>
+            }>
+                <Outlet/>
+            </ErrorBoundary>
+        </main>
+        <footer class="app-footer">
+            <span class="footer-content">{format!("{} — {}", title, user.tenant_name)}</span>
+            <a href=support>"Need support?"</a>
+        </footer>
+    }
+}

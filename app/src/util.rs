@@ -1,0 +1,26 @@
+//! Small helpers shared by pages.
+
+/// Percent-encodes a query-string value (everything but unreserved characters and `/`).
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn encodes_reserved_characters() {
+        assert_eq!(
+            super::encode_query_value("/mssp/settings?a=1&b"),
+            "/mssp/settings%3Fa%3D1%26b"
+        );
+        assert_eq!(super::encode_query_value("é"), "%C3%A9");
+    }
+}

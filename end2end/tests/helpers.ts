@@ -1,0 +1,14 @@
+import { expect, type Page } from '@playwright/test';
+
+export const PASSWORD = 'portal-demo-1';
+
+/** Signs in through the two-step form, as a person would. */
+export async function signIn(page: Page, tenant: string, email: string, password = PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('Tenant Name').fill(tenant);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByTestId('chosen-tenant')).toHaveText(tenant);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}

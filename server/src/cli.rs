@@ -1,0 +1,271 @@
+//! The command line: `serve` (default), `migrate`, `tenant create`, `user add`, `demo`.
+//! Every failure is one line on stderr and a non-zero exit.
+
+use crate::config::Config;
+use crate::serve;
+use clap::{Args, Parser, Subcommand};
+use domain::demo;
+use portal_types::{Email, Password, Role, TenantKind, TenantName};
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "mssp-portal", version, about = "A self-hosted MSSP portal")]
+pub struct Cli {
+    /// A TOML configuration file (environment variables override it).
+    #[arg(long, global = true, env = "MSSP_PORTAL_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the portal (the default).
+    Serve {
+        /// Load the demo data first, if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage tenants.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Load the demo tenants and sign-ins into an empty database.
+    Demo {
+        /// Wipe every row first.
+        #[arg(long)]
+        reset: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TenantCommand {
+    /// Create a tenant and its first user (an owner).
+    Create {
+        #[arg(long, value_parser = parse_kind)]
+        kind: TenantKind,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        /// The admin's display name (default: "<tenant> Admin").
+        #[arg(long)]
+        admin_name: Option<String>,
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user to a tenant.
+    Add {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = parse_role, default_value = "viewer")]
+        role: Role,
+        /// Display name (default: the part of the email before @).
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct PasswordSource {
+    /// Read the password from the first line of standard input instead of prompting.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+fn parse_kind(value: &str) -> Result<TenantKind, String> {
+    value.parse()
+}
+
+fn parse_role(value: &str) -> Result<Role, String> {
+    value.parse()
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: invalid configuration: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(
+        cli.command.unwrap_or(Command::Serve { demo: false }),
+        config,
+    )) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    let db = serve::open_database(&config).await?;
+    match command {
+        Command::Serve { demo } => {
+            let sign_ins = if demo {
+                load_demo_if_empty(&db).await?
+            } else {
+                None
+            };
+            serve::run(config, db, |url| print_banner(url, sign_ins.as_deref())).await
+        }
+        Command::Migrate => {
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Tenant(TenantCommand::Create {
+            kind,
+            name,
+            admin_email,
+            admin_name,
+            password,
+        }) => {
+            let name = TenantName::parse(&name).map_err(|e| e.to_string())?;
+            let owner_email = Email::parse(&admin_email).map_err(|e| e.to_string())?;
+            let owner_password = read_password(&password)?;
+            let owner_name = admin_name.unwrap_or_else(|| format!("{name} Admin"));
+            let new = domain::tenants::NewTenant {
+                kind,
+                name: name.clone(),
+                owner_email,
+                owner_name,
+                owner_password,
+            };
+            let (tenant, _) = domain::tenants::create(&db, new).await.map_err(describe)?;
+            println!(
+                "created {} tenant \"{name}\" (id {tenant}) with owner {admin_email}",
+                kind.label()
+            );
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            tenant,
+            email,
+            role,
+            name,
+            password,
+        }) => {
+            let tenant = TenantName::parse(&tenant).map_err(|e| e.to_string())?;
+            let email = Email::parse(&email).map_err(|e| e.to_string())?;
+            let password = read_password(&password)?;
+            let display_name = name.unwrap_or_else(|| {
+                email
+                    .as_str()
+                    .split('@')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            });
+            let new = domain::users::NewUser {
+                tenant: tenant.clone(),
+                email: email.clone(),
+                display_name,
+                role,
+                password,
+            };
+            domain::users::add(&db, new).await.map_err(|e| match e {
+                domain::Error::NotFound => format!("no tenant named \"{tenant}\""),
+                other => describe(other),
+            })?;
+            println!("added {email} to \"{tenant}\" as {role}");
+            Ok(())
+        }
+        Command::Demo { reset } => {
+            if reset {
+                demo::wipe(&db).await.map_err(describe)?;
+            }
+            let sign_ins = demo::load(&db).await.map_err(describe)?;
+            print_sign_ins(&sign_ins);
+            Ok(())
+        }
+    }
+}
+
+async fn load_demo_if_empty(db: &domain::Db) -> Result<Option<Vec<demo::DemoSignIn>>, String> {
+    if domain::tenants::count(db).await.map_err(describe)? > 0 {
+        tracing::info!("the database already holds tenants; demo data not loaded");
+        return Ok(Some(demo::sign_ins()));
+    }
+    demo::load(db).await.map(Some).map_err(describe)
+}
+
+fn print_banner(url: &str, sign_ins: Option<&[demo::DemoSignIn]>) {
+    println!("\nMSSP Portal is running at {url}");
+    if let Some(sign_ins) = sign_ins {
+        print_sign_ins(sign_ins);
+    }
+    println!();
+}
+
+fn print_sign_ins(sign_ins: &[demo::DemoSignIn]) {
+    println!("Demo sign-ins (password for all: {}):", demo::PASSWORD);
+    for s in sign_ins {
+        println!(
+            "  tenant {:<16} email {:<28} role {}",
+            format!("\"{}\"", s.tenant),
+            s.email,
+            s.role
+        );
+    }
+}
+
+/// One line for an operator.
+fn describe(error: domain::Error) -> String {
+    match error {
+        domain::Error::Conflict(message) => message,
+        domain::Error::Invalid(e) => e.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn read_password(source: &PasswordSource) -> Result<Password, String> {
+    let raw = if source.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password: {e}"))?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")
+            .map_err(|e| format!("cannot read the password: {e}"))?;
+        let again = rpassword::prompt_password("Password again: ")
+            .map_err(|e| format!("cannot read the password: {e}"))?;
+        if first != again {
+            return Err("the passwords do not match".to_owned());
+        }
+        first
+    } else {
+        return Err("no terminal to prompt for a password: use --password-stdin".to_owned());
+    };
+    Password::parse_new(&raw).map_err(|e| e.to_string())
+}

@@ -1,0 +1,14 @@
+//! The server: configuration, command line, HTTP routes and middleware, start-up and shutdown,
+//! background jobs.
+//!
+//! Owns: everything about running the portal as a process. Must not: hold domain rules (those
+//! live in the `domain` crate) or page logic (the `app` crate).
+
+pub mod cli;
+pub mod config;
+mod health;
+mod jobs;
+pub mod middleware;
+pub mod router;
+pub mod serve;
+pub mod telemetry;

@@ -1,0 +1,169 @@
+//! HTTP middleware: cross-site request refusal and security headers.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+/// Which origins may send state-changing requests: the request's own Host, and the configured
+/// public origin.
+#[derive(Clone, Debug, Default)]
+pub struct SameOrigin {
+    pub public_origin: Option<Arc<str>>,
+}
+
+/// Refuses cross-site state-changing requests (any method but GET, HEAD, OPTIONS).
+///
+/// Browsers send `Sec-Fetch-Site` (or at least `Origin`) on every POST; a request that is not
+/// `same-origin` (or user-initiated, `none`) — or whose `Origin` is not this site — gets 403.
+/// A request carrying neither header is not a browser's cross-site request (curl, an agent),
+/// and is let through: it cannot ride on a victim's cookies.
+pub async fn refuse_cross_site(
+    State(allowed): State<SameOrigin>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    if is_cross_site(request.headers(), &allowed) {
+        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"Forbidden":null,"message":"Cross-site request refused."}"#,
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(headers: &HeaderMap, allowed: &SameOrigin) -> bool {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = text(header::ORIGIN) else {
+        return false;
+    };
+    if allowed.public_origin.as_deref() == Some(origin.trim_end_matches('/')) {
+        return false;
+    }
+    let authority = origin.split_once("://").map(|(_, rest)| rest);
+    match (authority, text(header::HOST)) {
+        (Some(authority), Some(host)) => !authority.eq_ignore_ascii_case(host),
+        _ => true,
+    }
+}
+
+/// Gives server-function errors their real status. Errors raised before our code runs
+/// (missing or malformed arguments) leave the framework with a 500; the body is our
+/// `AppError`, which knows its status. Bodies are small JSON, read only on a 500.
+pub async fn server_fn_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "Internal error.").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<portal_types::AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Headers every response carries. Pages set their own Content-Security-Policy (with a
+/// per-request nonce); everything else gets a policy that allows nothing.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let mut set = |name: &'static str, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    };
+    set("x-content-type-options", "nosniff");
+    set("x-frame-options", "DENY");
+    set("referrer-policy", "same-origin");
+    set("cross-origin-opener-policy", "same-origin");
+    set(
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    );
+    set(
+        "content-security-policy",
+        "default-src 'none'; frame-ancestors 'none'",
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| {
+                (
+                    header::HeaderName::from_static(k),
+                    HeaderValue::from_static(v),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cross_site_decisions() {
+        let none = SameOrigin::default();
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            &none
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "none")]),
+            &none
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            &none
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            &none
+        ));
+        assert!(!is_cross_site(
+            &headers(&[
+                ("origin", "http://portal.test:3000"),
+                ("host", "portal.test:3000")
+            ]),
+            &none
+        ));
+        assert!(is_cross_site(
+            &headers(&[("origin", "http://evil.test"), ("host", "portal.test:3000")]),
+            &none
+        ));
+        assert!(is_cross_site(
+            &headers(&[("origin", "null"), ("host", "portal.test")]),
+            &none
+        ));
+        assert!(!is_cross_site(&headers(&[]), &none));
+        let proxied = SameOrigin {
+            public_origin: Some("https://portal.example.com".into()),
+        };
+        assert!(!is_cross_site(
+            &headers(&[
+                ("origin", "https://portal.example.com"),
+                ("host", "10.0.0.5:3000")
+            ]),
+            &proxied
+        ));
+    }
+}

@@ -1,0 +1,195 @@
+//! Shared by the HTTP tests: the real router over a fresh database, and actors that sign in
+//! through the real sign-in server function.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use domain::testing::TestDb;
+use http_body_util::BodyExt;
+use server::config::Config;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub test_db: TestDb,
+}
+
+/// One response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The value our session cookie is set to, if this response sets it.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("mssp_session="))
+            .map(|c| {
+                c["mssp_session=".len()..]
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+    }
+
+    pub fn set_cookie_line(&self) -> String {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("mssp_session="))
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+impl TestApp {
+    pub async fn new(test_db: TestDb) -> Self {
+        domain::demo::load(&test_db.db).await.expect("demo data");
+        let config = Config::default();
+        let state = server::serve::app_state(&config, test_db.db.clone());
+        let router = server::router::build(state, server::serve::same_origin(&config));
+        Self { router, test_db }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response: Response<Body> = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&str>) -> Reply {
+        let mut request = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(session) = session {
+            request = request.header(header::COOKIE, format!("mssp_session={session}"));
+        }
+        self.send(request.body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// Calls a server function as the browser's JavaScript does (form-encoded, JSON back).
+    pub async fn call(
+        &self,
+        function: &str,
+        form: &[(&str, &str)],
+        session: Option<&str>,
+    ) -> Reply {
+        let mut request = Request::post(format!("/rpc/{function}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(session) = session {
+            request = request.header(header::COOKIE, format!("mssp_session={session}"));
+        }
+        let body = encode(form);
+        request = request.header(header::CONTENT_LENGTH, body.len());
+        self.send(request.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// Signs in through the real server function; returns the session token.
+    pub async fn sign_in(&self, tenant: &str, email: &str) -> String {
+        let reply = self
+            .call(
+                "sign_in",
+                &[
+                    ("tenant_name", tenant),
+                    ("email", email),
+                    ("password", domain::demo::PASSWORD),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "sign-in failed: {}",
+            reply.body
+        );
+        reply.session_cookie().expect("a session cookie")
+    }
+
+    pub async fn mssp_owner(&self) -> String {
+        self.sign_in("Demo MSSP", "owner@demo-mssp.test").await
+    }
+
+    pub async fn mssp_viewer(&self) -> String {
+        self.sign_in("Demo MSSP", "viewer@demo-mssp.test").await
+    }
+
+    pub async fn msp_admin(&self) -> String {
+        self.sign_in("Northwind MSP", "admin@northwind-msp.test")
+            .await
+    }
+}
+
+pub fn encode(form: &[(&str, &str)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", pct(k), pct(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// Declares an HTTP test that runs on SQLite and on PostgreSQL with a fresh app.
+#[macro_export]
+macro_rules! http_test {
+    (async fn $name:ident($app:ident) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app =
+                    $crate::support::TestApp::new(domain::testing::TestDb::sqlite().await).await;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let $app =
+                    $crate::support::TestApp::new(domain::testing::TestDb::postgres().await).await;
+                $body
+            }
+        }
+    };
+}
