@@ -56,10 +56,17 @@ impl Reply {
 }
 
 impl TestApp {
+    /// The app over `test_db`, with the demo data loaded.
     pub async fn new(test_db: TestDb) -> Self {
         domain::demo::load(&test_db.db).await.expect("demo data");
+        let db = test_db.db.clone();
+        Self::with_db(test_db, db)
+    }
+
+    /// The app over `db` (another handle on `test_db`'s database, say through a proxy).
+    pub fn with_db(test_db: TestDb, db: domain::Db) -> Self {
         let config = Config::default();
-        let state = server::serve::app_state(&config, test_db.db.clone());
+        let state = server::serve::app_state(&config, db);
         let router = server::router::build(state, server::serve::same_origin(&config));
         Self { router, test_db }
     }

@@ -1,0 +1,119 @@
+//! The `mssp-portal` binary as an operator runs it: commands, bad configuration, a database
+//! that is not there. Each database case runs on SQLite and PostgreSQL.
+
+use domain::testing::TestDb;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn portal(database_url: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mssp-portal"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .env_remove("MSSP_PORTAL_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mssp-portal");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+macro_rules! cli_test {
+    (async fn $name:ident($url:ident) $body:block) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                let test = TestDb::sqlite().await;
+                let $url = test.url();
+                $body
+            }
+            #[tokio::test]
+            async fn postgres() {
+                let test = TestDb::postgres().await;
+                let $url = test.url();
+                $body
+            }
+        }
+    };
+}
+
+cli_test!(async fn tenants_and_users_are_created_from_the_command_line(url) {
+    let created = portal(&url, &["tenant", "create", "--kind", "msp", "--name", "Acme MSP", "--admin-email", "Admin@Acme.test", "--password-stdin"], "a-long-password\n");
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    assert!(text(&created.stdout).contains("created MSP tenant \"Acme MSP\""));
+
+    let again = portal(&url, &["tenant", "create", "--kind", "mssp", "--name", "ACME msp", "--admin-email", "x@y.test", "--password-stdin"], "a-long-password\n");
+    assert!(!again.status.success());
+    assert_eq!(text(&again.stderr).trim(), "error: A tenant named \"ACME msp\" already exists.");
+
+    let added = portal(&url, &["user", "add", "--tenant", "acme msp", "--email", "tech@acme.test", "--role", "admin", "--password-stdin"], "another-long-one\n");
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let unknown = portal(&url, &["user", "add", "--tenant", "Nope", "--email", "t@a.test", "--password-stdin"], "another-long-one\n");
+    assert_eq!(text(&unknown.stderr).trim(), "error: no tenant named \"Nope\"");
+    let short = portal(&url, &["user", "add", "--tenant", "Acme MSP", "--email", "u@a.test", "--password-stdin"], "short\n");
+    assert!(text(&short.stderr).contains("at least 10 characters"));
+    let bad_role = portal(&url, &["user", "add", "--tenant", "Acme MSP", "--email", "u@a.test", "--role", "god", "--password-stdin"], "another-long-one\n");
+    assert!(!bad_role.status.success());
+    let no_tty = portal(&url, &["user", "add", "--tenant", "Acme MSP", "--email", "u@a.test"], "");
+    assert!(text(&no_tty.stderr).contains("--password-stdin"), "{}", text(&no_tty.stderr));
+});
+
+cli_test!(async fn demo_loads_once_and_reset_reloads(url) {
+    let first = portal(&url, &["demo"], "");
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    for line in ["owner@demo-mssp.test", "viewer@demo-mssp.test", "admin@northwind-msp.test", "admin@contoso-msp.test", "admin@fabrikam-msp.test", "portal-demo-1"] {
+        assert!(out.contains(line), "{line} missing from {out}");
+    }
+    let second = portal(&url, &["demo"], "");
+    assert!(!second.status.success());
+    assert!(text(&second.stderr).contains("--reset"));
+    let reset = portal(&url, &["demo", "--reset"], "");
+    assert!(reset.status.success(), "{}", text(&reset.stderr));
+});
+
+#[test]
+fn a_database_that_is_not_there_is_a_clear_error() {
+    for url in [
+        "postgres://postgres:secret@127.0.0.1:1/none",
+        "sqlite:///proc/no-such-dir/portal.db",
+    ] {
+        let out = portal(url, &["migrate"], "");
+        assert_eq!(out.status.code(), Some(1), "{url}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with("error: cannot connect to the database at "),
+            "{stderr}"
+        );
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        assert!(
+            !stderr.contains("secret"),
+            "the password is never printed: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn bad_configuration_is_one_line_and_exit_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_mssp-portal"))
+        .args(["migrate"])
+        .env("DATABASE_URL", "mysql://nope")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+}
