@@ -174,6 +174,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail fixes the closure's error type"
+    )]
     fn files_and_environment_layer_over_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
@@ -191,6 +195,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail fixes the closure's error type"
+    )]
     fn bad_values_are_one_line_errors() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("LEPTOS_SITE_ADDR", "not an address");

@@ -38,7 +38,7 @@ impl TenantName {
         if chars == 0 {
             return Err(ParseError::new("tenant_name", "Enter the tenant name."));
         }
-        if chars < Self::MIN_CHARS || chars > Self::MAX_CHARS {
+        if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&chars) {
             return Err(ParseError::new(
                 "tenant_name",
                 format!(
