@@ -1,9 +1,8 @@
 //! The browser entry point: hydrates the server-rendered app.
 //! Must stay a few lines: everything else lives in `app`.
 
-use wasm_bindgen::prelude::wasm_bindgen;
-
-#[wasm_bindgen]
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     // Server-function redirects (sign-in, sign-out) load the new page in full, so the shell
