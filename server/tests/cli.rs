@@ -121,7 +121,10 @@ fn bad_configuration_is_one_line_and_exit_2() {
 #[tokio::test]
 async fn sigterm_stops_the_server_gracefully() {
     let test = TestDb::sqlite().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_mssp-portal"))
         .args(["serve"])
         .env("DATABASE_URL", test.url())
@@ -134,21 +137,38 @@ async fn sigterm_stops_the_server_gracefully() {
         .expect("start");
     let started = std::time::Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < std::time::Duration::from_secs(10), "server did not start");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "server did not start"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
     assert!(kill.success());
     let stopping = std::time::Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
-        assert!(stopping.elapsed() < std::time::Duration::from_secs(8), "did not stop in time");
+        assert!(
+            stopping.elapsed() < std::time::Duration::from_secs(8),
+            "did not stop in time"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
     let output = child.wait_with_output().expect("output");
-    assert!(status.success(), "exit {status:?}: {}", text(&output.stderr));
+    assert!(
+        status.success(),
+        "exit {status:?}: {}",
+        text(&output.stderr)
+    );
     assert!(text(&output.stdout).contains(&format!("running at http://127.0.0.1:{port}")));
-    assert!(text(&output.stderr).contains("shutting down"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("shutting down"),
+        "{}",
+        text(&output.stderr)
+    );
 }
