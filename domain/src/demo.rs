@@ -2,7 +2,7 @@
 //! Later features add companies, agents, findings and associations here.
 
 use crate::{Db, Error, Result, tenants, users};
-use entity::{audit_event, auth_throttle, session, tenant, user};
+use entity::{association, audit_event, auth_throttle, session, tenant, user};
 use portal_types::{Email, Password, Role, TenantKind, TenantName};
 use sea_orm::EntityTrait;
 
@@ -90,6 +90,7 @@ pub async fn load(db: &Db) -> Result<Vec<DemoSignIn>> {
 pub async fn wipe(db: &Db) -> Result<()> {
     let txn = db.begin_write().await?;
     session::Entity::delete_many().exec(&txn).await?;
+    association::Entity::delete_many().exec(&txn).await?;
     audit_event::Entity::delete_many().exec(&txn).await?;
     auth_throttle::Entity::delete_many().exec(&txn).await?;
     user::Entity::delete_many().exec(&txn).await?;

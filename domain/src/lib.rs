@@ -6,6 +6,7 @@
 //! Must not: know about HTTP or Leptos. Callers pass parsed inputs and a [`Scope`]; they get
 //! back domain values or an [`Error`], which maps to the user-facing `AppError` in one place.
 
+pub mod associations;
 pub mod audit;
 pub mod db;
 pub mod demo;

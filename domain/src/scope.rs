@@ -32,13 +32,22 @@ pub struct Scope {
 
 impl Scope {
     /// Resolves the scope of `principal` as of now.
-    pub async fn resolve(_db: &Db, principal: Principal) -> Result<Self> {
-        // No association exists yet in this schema, so an MSSP sees no MSP's data; the
-        // association service adds the APPROVED set here.
+    pub async fn resolve(db: &Db, principal: Principal) -> Result<Self> {
+        let approved_msps = match principal.tenant_kind {
+            TenantKind::Mssp => {
+                crate::associations::approved_msps(db.conn(), principal.tenant_id).await?
+            }
+            TenantKind::Msp => Vec::new(),
+        };
         Ok(Self {
             principal,
-            approved_msps: Vec::new(),
+            approved_msps,
         })
+    }
+
+    /// The MSP tenants this MSSP may read now.
+    pub fn approved_msps(&self) -> &[TenantId] {
+        &self.approved_msps
     }
 
     pub fn principal(&self) -> &Principal {

@@ -175,7 +175,7 @@ db_test!(async fn the_scope_never_reaches_another_tenant(test) {
     assert_eq!(users::me(&scoped).await.expect("me").id, mssp_owner.0);
     assert_eq!(users::get(&scoped, mssp_owner).await.expect("own user").email, "owner@scope.test");
     assert!(matches!(users::get(&scoped, msp_owner).await, Err(Error::NotFound)));
-    // An MSSP sees only its own tenant until an association is approved.
+    // An MSSP sees only its own tenant while no association is approved.
     assert_eq!(scope.visible_tenants(), vec![scope.tenant_id()]);
     assert!(scope.require_kind(TenantKind::Mssp).is_ok());
     assert!(matches!(scope.require_kind(TenantKind::Msp), Err(Error::NotFound)));

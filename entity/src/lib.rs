@@ -4,6 +4,7 @@
 //! functions exchange the wire types of `portal-types`) or be queried around the tenant scope
 //! of the `domain` crate.
 
+pub mod association;
 pub mod audit_event;
 pub mod auth_throttle;
 pub mod session;

@@ -11,6 +11,7 @@ mod m20261127_000002_create_users;
 mod m20261127_000003_create_sessions;
 mod m20261127_000004_create_audit_events;
 mod m20261127_000005_create_auth_throttle;
+mod m20261127_000006_create_associations;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_create_sessions::Migration),
             Box::new(m20261127_000004_create_audit_events::Migration),
             Box::new(m20261127_000005_create_auth_throttle::Migration),
+            Box::new(m20261127_000006_create_associations::Migration),
         ]
     }
 }

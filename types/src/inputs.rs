@@ -201,6 +201,47 @@ impl fmt::Debug for Password {
     }
 }
 
+/// The reason given for a decision (approve, reject, revoke): required, trimmed, at most
+/// 1,000 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Reason(String);
+
+impl Reason {
+    pub const MAX_CHARS: usize = 1000;
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let reason = raw.trim();
+        if reason.is_empty() {
+            return Err(ParseError::new("reason", "A reason is required."));
+        }
+        if reason.chars().count() > Self::MAX_CHARS {
+            return Err(ParseError::new(
+                "reason",
+                "A reason has at most 1,000 characters.",
+            ));
+        }
+        Ok(Self(reason.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Reason {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Reason> for String {
+    fn from(value: Reason) -> Self {
+        value.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +300,18 @@ mod tests {
         assert!(Password::parse_new("long-enough-1").is_ok());
         assert!(Password::parse_attempt("").is_err());
         assert!(Password::parse_attempt(&"p".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn reasons_are_required_and_bounded() {
+        assert!(Reason::parse("").is_err());
+        assert!(Reason::parse("   ").is_err());
+        assert_eq!(
+            Reason::parse("  Trusted partner ").expect("valid").as_str(),
+            "Trusted partner"
+        );
+        assert!(Reason::parse(&"r".repeat(1000)).is_ok());
+        assert!(Reason::parse(&"r".repeat(10_000)).is_err());
     }
 
     #[test]

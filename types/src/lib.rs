@@ -12,5 +12,5 @@ mod wire;
 
 pub use error::AppError;
 pub use ids::{TenantId, UserId};
-pub use inputs::{Email, ParseError, Password, TenantName};
+pub use inputs::{Email, ParseError, Password, Reason, TenantName};
 pub use wire::{CurrentUser, Role, TenantKind, Theme};

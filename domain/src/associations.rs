@@ -1,0 +1,371 @@
+//! The MSSP → MSP association lifecycle (design brief §3).
+//!
+//! ```text
+//! PENDING_APPROVAL ──approve──▶ APPROVED ──revoke (either side)──▶ REVOKED
+//!        │ reject ▶ REJECTED      cancel (MSSP) ▶ CANCELLED      expiry ▶ EXPIRED
+//! ```
+//! Each transition checks who may make it and from which state, and records actor, time and
+//! reason with an audit event on both tenants' trails, in one transaction. At most one active
+//! (pending or approved) association per MSP: the database's partial unique index decides
+//! races; the check in code only gives the friendly message first.
+
+use crate::audit::{self, Actor};
+use crate::{Db, Error, Result, Scope, Scoped};
+use chrono::{DateTime, Duration, Utc};
+use entity::{association, tenant, user};
+use portal_types::{Email, ParseError, Reason, Role, TenantId, TenantKind, TenantName};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select,
+};
+
+/// The product guide's messages for Add MSP.
+pub const ALREADY_ASSOCIATED: &str = "Tenant already associated to mssp";
+pub const NOT_FOUND: &str = "Email ID or Tenant Name not found";
+
+/// Days a pending request waits for a decision by default.
+pub const DEFAULT_EXPIRY_DAYS: i64 = 14;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    PendingApproval,
+    Approved,
+    Rejected,
+    Cancelled,
+    Expired,
+    Revoked,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PendingApproval => "PENDING_APPROVAL",
+            Self::Approved => "APPROVED",
+            Self::Rejected => "REJECTED",
+            Self::Cancelled => "CANCELLED",
+            Self::Expired => "EXPIRED",
+            Self::Revoked => "REVOKED",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self> {
+        [
+            Self::PendingApproval,
+            Self::Approved,
+            Self::Rejected,
+            Self::Cancelled,
+            Self::Expired,
+            Self::Revoked,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+        .ok_or_else(|| Error::Internal(format!("stored association status {text:?} is not valid")))
+    }
+}
+
+impl Scoped<'_> {
+    /// Associations the scope is a party to: as the MSSP, or as the MSP.
+    pub fn associations(&self) -> Select<association::Entity> {
+        let own = self.scope().tenant_id().0;
+        let column = match self.scope().kind() {
+            TenantKind::Mssp => association::Column::MsspTenantId,
+            TenantKind::Msp => association::Column::MspTenantId,
+        };
+        association::Entity::find().filter(column.eq(own))
+    }
+}
+
+fn actor(scope: &Scope) -> Actor {
+    let p = scope.principal();
+    Actor::User {
+        id: p.user_id,
+        email: p.email.to_string(),
+    }
+}
+
+fn active() -> Condition {
+    Condition::any()
+        .add(association::Column::Status.eq(Status::PendingApproval.as_str()))
+        .add(association::Column::Status.eq(Status::Approved.as_str()))
+}
+
+/// MSSP side, "Add MSP": asks the MSP tenant named `msp_name`, through its admin `admin_email`,
+/// to grant access. Refused with the guide's messages when no MSP of that name has that admin,
+/// or when the MSP already has an active association (with any MSSP).
+pub async fn request(
+    db: &Db,
+    scope: &Scope,
+    msp_name: &str,
+    admin_email: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    scope.require_kind(TenantKind::Mssp)?;
+    scope.require_write()?;
+    let name = TenantName::parse(msp_name)?;
+    let email = Email::parse(admin_email)?;
+    let not_found = || {
+        Error::Invalid(ParseError {
+            field: "tenant_name",
+            message: NOT_FOUND.to_owned(),
+        })
+    };
+
+    let txn = db.begin_write().await?;
+    let msp = tenant::Entity::find()
+        .filter(tenant::Column::NameKey.eq(name.key()))
+        .filter(tenant::Column::Kind.eq(TenantKind::Msp.as_str()))
+        .one(&txn)
+        .await?
+        .ok_or_else(not_found)?;
+    let admin = user::Entity::find()
+        .filter(user::Column::TenantId.eq(msp.id))
+        .filter(user::Column::Email.eq(email.as_str()))
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Role.is_in([Role::Owner.as_str(), Role::Admin.as_str()]))
+        .one(&txn)
+        .await?;
+    if admin.is_none() {
+        return Err(not_found());
+    }
+    let taken = association::Entity::find()
+        .filter(association::Column::MspTenantId.eq(msp.id))
+        .filter(active())
+        .one(&txn)
+        .await?;
+    if taken.is_some() {
+        return Err(Error::Conflict(ALREADY_ASSOCIATED.to_owned()));
+    }
+    let id = association::Entity::insert(association::ActiveModel {
+        mssp_tenant_id: Set(scope.tenant_id().0),
+        msp_tenant_id: Set(msp.id),
+        status: Set(Status::PendingApproval.as_str().to_owned()),
+        requested_email: Set(email.to_string()),
+        requested_by_user_id: Set(Some(scope.principal().user_id.0)),
+        requested_at: Set(now),
+        expires_at: Set(now + Duration::days(DEFAULT_EXPIRY_DAYS)),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await
+    .map_err(|e| Error::unique_as_conflict(e, ALREADY_ASSOCIATED))?
+    .last_insert_id;
+    let details =
+        serde_json::json!({ "association": id, "msp": msp.name, "admin": email.as_str() });
+    for tenant in [scope.tenant_id(), TenantId(msp.id)] {
+        audit::record(
+            &txn,
+            tenant,
+            &actor(scope),
+            "association.request",
+            &msp.name,
+            details.clone(),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// A decision of the addressed MSP's admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+/// MSP side: approves or rejects a pending request addressed to the scope's tenant. A request
+/// of another tenant is not found; a decided or expired one is a conflict.
+pub async fn decide(
+    db: &Db,
+    scope: &Scope,
+    id: i64,
+    decision: Decision,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    scope.require_kind(TenantKind::Msp)?;
+    scope.require_write()?;
+    let reason = Reason::parse(reason)?;
+    let (to, action) = match decision {
+        Decision::Approve => (Status::Approved, "association.approve"),
+        Decision::Reject => (Status::Rejected, "association.reject"),
+    };
+    let txn = db.begin_write().await?;
+    let found = db
+        .scoped(scope)
+        .associations()
+        .filter(association::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if Status::parse(&found.status)? == Status::PendingApproval && found.expires_at <= now {
+        return Err(Error::Conflict("This request has expired.".into()));
+    }
+    let changed = association::Entity::update_many()
+        .col_expr(association::Column::Status, Expr::value(to.as_str()))
+        .col_expr(
+            association::Column::DecidedByUserId,
+            Expr::value(scope.principal().user_id.0),
+        )
+        .col_expr(association::Column::DecidedAt, Expr::value(now))
+        .col_expr(
+            association::Column::DecisionReason,
+            Expr::value(reason.as_str()),
+        )
+        .filter(association::Column::Id.eq(id))
+        .filter(association::Column::Status.eq(Status::PendingApproval.as_str()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(Error::Conflict(
+            "This request has already been decided.".into(),
+        ));
+    }
+    let details = serde_json::json!({ "association": id, "reason": reason.as_str() });
+    for tenant in [
+        TenantId(found.mssp_tenant_id),
+        TenantId(found.msp_tenant_id),
+    ] {
+        audit::record(
+            &txn,
+            tenant,
+            &actor(scope),
+            action,
+            &found.requested_email,
+            details.clone(),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Ends an association from `from` to `to` (cancel: MSSP, pending; revoke: either side,
+/// approved), recording who, when and why.
+async fn end(
+    db: &Db,
+    scope: &Scope,
+    id: i64,
+    from: Status,
+    to: Status,
+    reason: Option<Reason>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    scope.require_write()?;
+    let txn = db.begin_write().await?;
+    let found = db
+        .scoped(scope)
+        .associations()
+        .filter(association::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let changed = association::Entity::update_many()
+        .col_expr(association::Column::Status, Expr::value(to.as_str()))
+        .col_expr(
+            association::Column::EndedByUserId,
+            Expr::value(scope.principal().user_id.0),
+        )
+        .col_expr(association::Column::EndedAt, Expr::value(now))
+        .col_expr(
+            association::Column::EndReason,
+            Expr::value(reason.as_ref().map(|r| r.as_str().to_owned())),
+        )
+        .filter(association::Column::Id.eq(id))
+        .filter(association::Column::Status.eq(from.as_str()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(Error::Conflict(format!(
+            "Only an association in state {} can be ended this way.",
+            from.as_str()
+        )));
+    }
+    let action = format!("association.{}", to.as_str().to_lowercase());
+    let details =
+        serde_json::json!({ "association": id, "reason": reason.as_ref().map(Reason::as_str) });
+    for tenant in [
+        TenantId(found.mssp_tenant_id),
+        TenantId(found.msp_tenant_id),
+    ] {
+        audit::record(
+            &txn,
+            tenant,
+            &actor(scope),
+            &action,
+            &found.requested_email,
+            details.clone(),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// MSSP side: withdraws a pending request.
+pub async fn cancel(db: &Db, scope: &Scope, id: i64, now: DateTime<Utc>) -> Result<()> {
+    scope.require_kind(TenantKind::Mssp)?;
+    end(
+        db,
+        scope,
+        id,
+        Status::PendingApproval,
+        Status::Cancelled,
+        None,
+        now,
+    )
+    .await
+}
+
+/// Either side: ends an approved association. The MSSP loses the MSP's data at once.
+pub async fn revoke(
+    db: &Db,
+    scope: &Scope,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let reason = Reason::parse(reason)?;
+    end(
+        db,
+        scope,
+        id,
+        Status::Approved,
+        Status::Revoked,
+        Some(reason),
+        now,
+    )
+    .await
+}
+
+/// Marks every pending request past its expiry as EXPIRED; returns how many. Safe to run on
+/// every instance at once (one conditional UPDATE).
+pub async fn expire_due(db: &Db, now: DateTime<Utc>) -> Result<u64> {
+    let result = association::Entity::update_many()
+        .col_expr(
+            association::Column::Status,
+            Expr::value(Status::Expired.as_str()),
+        )
+        .col_expr(association::Column::EndedAt, Expr::value(now))
+        .filter(association::Column::Status.eq(Status::PendingApproval.as_str()))
+        .filter(association::Column::ExpiresAt.lte(now))
+        .exec(db.conn())
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// The MSP tenants whose association with `mssp` is APPROVED now (for [`Scope::resolve`]).
+pub(crate) async fn approved_msps(
+    conn: &impl ConnectionTrait,
+    mssp: TenantId,
+) -> Result<Vec<TenantId>> {
+    let rows = association::Entity::find()
+        .filter(association::Column::MsspTenantId.eq(mssp.0))
+        .filter(association::Column::Status.eq(Status::Approved.as_str()))
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| TenantId(a.msp_tenant_id))
+        .collect())
+}
