@@ -83,7 +83,55 @@ pub async fn load(db: &Db) -> Result<Vec<DemoSignIn>> {
         )
         .await?;
     }
+    associate(db).await?;
     Ok(sign_ins)
+}
+
+/// Northwind approved (with a reason), Contoso pending, Fabrikam not associated.
+async fn associate(db: &Db) -> Result<()> {
+    use crate::associations::{self, Decision};
+    let now = chrono::Utc::now();
+    let mssp = demo_scope(db, MSSP_NAME, "owner@demo-mssp.test").await?;
+    let northwind =
+        associations::request(db, &mssp, MSP_NAMES[0], "admin@northwind-msp.test", now).await?;
+    let northwind_admin = demo_scope(db, MSP_NAMES[0], "admin@northwind-msp.test").await?;
+    associations::decide(
+        db,
+        &northwind_admin,
+        northwind,
+        Decision::Approve,
+        "Managed security partner since 2024",
+        now,
+    )
+    .await?;
+    associations::request(db, &mssp, MSP_NAMES[1], "admin@contoso-msp.test", now).await?;
+    Ok(())
+}
+
+/// The scope of a demo user, found directly (no sign-in, so no session or audit event).
+async fn demo_scope(db: &Db, tenant: &str, email: &str) -> Result<crate::Scope> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let missing = || Error::Internal(format!("demo user {email} of {tenant} is missing"));
+    let name = TenantName::parse(tenant).map_err(|e| Error::Internal(e.to_string()))?;
+    let tenant_row = tenants::find_by_name(db, &name)
+        .await?
+        .ok_or_else(missing)?;
+    let user_row = user::Entity::find()
+        .filter(user::Column::TenantId.eq(tenant_row.id))
+        .filter(user::Column::Email.eq(email))
+        .one(db.conn())
+        .await?
+        .ok_or_else(missing)?;
+    let principal = crate::Principal {
+        user_id: portal_types::UserId(user_row.id),
+        tenant_id: portal_types::TenantId(tenant_row.id),
+        tenant_kind: tenant_row.kind.parse().map_err(Error::Internal)?,
+        tenant_name: name,
+        email: Email::parse(email).map_err(|e| Error::Internal(e.to_string()))?,
+        display_name: user_row.display_name,
+        role: user_row.role.parse().map_err(Error::Internal)?,
+    };
+    crate::Scope::resolve(db, principal).await
 }
 
 /// Deletes every row of every table, in one transaction (children first).

@@ -36,6 +36,13 @@ async fn new_tenant(
 db_test!(async fn migrations_apply_and_the_demo_loads(test) {
     let sign_ins = demo::load(&test.db).await.expect("demo");
     assert_eq!(sign_ins.len(), 5);
+    // Northwind approved, Contoso pending, Fabrikam not associated.
+    let (_, owner) = signin::sign_in(&test.db, creds(demo::MSSP_NAME, "owner@demo-mssp.test", demo::PASSWORD), "c", Utc::now())
+        .await
+        .expect("sign in");
+    let scope = Scope::resolve(&test.db, owner).await.expect("scope");
+    let northwind = tenants::find_by_name(&test.db, &TenantName::parse("Northwind MSP").expect("name")).await.expect("find").expect("northwind");
+    assert_eq!(scope.approved_msps(), &[portal_types::TenantId(northwind.id)]);
     assert_eq!(tenants::count(&test.db).await.expect("count"), 4);
     // A second load refuses rather than duplicating.
     assert!(matches!(demo::load(&test.db).await, Err(Error::Conflict(_))));

@@ -25,8 +25,22 @@ struct Actors {
     contoso: Scope,
 }
 
-async fn actors(db: &Db) -> Actors {
+async fn actors(test: &domain::testing::TestDb) -> Actors {
+    let db = &test.db;
     demo::load(db).await.expect("demo");
+    // The demo associates Northwind (approved) and Contoso (pending); start from none.
+    {
+        use sea_orm::{ConnectionTrait, Statement};
+        let conn = sea_orm::Database::connect(test.url())
+            .await
+            .expect("connect");
+        conn.execute_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "DELETE FROM associations",
+        ))
+        .await
+        .expect("clear");
+    }
     Actors {
         mssp_owner: scope_of(db, "Demo MSSP", "owner@demo-mssp.test").await,
         mssp_viewer: scope_of(db, "Demo MSSP", "viewer@demo-mssp.test").await,
@@ -41,7 +55,7 @@ fn message(error: Error) -> String {
 
 db_test!(async fn request_approve_and_revoke(test) {
     let db = &test.db;
-    let a = actors(db).await;
+    let a = actors(&test).await;
     let now = Utc::now();
     let id = associations::request(db, &a.mssp_owner, "northwind msp", "ADMIN@northwind-msp.test", now).await.expect("request");
 
@@ -73,7 +87,7 @@ db_test!(async fn request_approve_and_revoke(test) {
 
 db_test!(async fn add_msp_errors_use_the_guides_words(test) {
     let db = &test.db;
-    let a = actors(db).await;
+    let a = actors(&test).await;
     let now = Utc::now();
     for (name, email) in [
         ("No Such MSP", "admin@northwind-msp.test"),
@@ -96,7 +110,7 @@ db_test!(async fn add_msp_errors_use_the_guides_words(test) {
 
 db_test!(async fn cancel_reject_and_expiry(test) {
     let db = &test.db;
-    let a = actors(db).await;
+    let a = actors(&test).await;
     let now = Utc::now();
     let id = associations::request(db, &a.mssp_owner, "Contoso MSP", "admin@contoso-msp.test", now).await.expect("request");
     assert!(matches!(associations::cancel(db, &a.contoso, id, now).await, Err(Error::NotFound)), "only the MSSP cancels");
@@ -118,7 +132,7 @@ db_test!(async fn cancel_reject_and_expiry(test) {
 db_test!(async fn fifty_concurrent_requests_leave_one_active(test) {
     use sea_orm::{ConnectionTrait, Statement};
     let db = test.db.clone();
-    let a = actors(&db).await;
+    let a = actors(&test).await;
     let now = Utc::now();
     let tasks: Vec<_> = (0..50)
         .map(|_| {
