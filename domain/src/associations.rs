@@ -184,12 +184,99 @@ pub async fn decide(
     now: DateTime<Utc>,
 ) -> Result<()> {
     scope.require_kind(TenantKind::Msp)?;
-    scope.require_write()?;
     let reason = Reason::parse(reason)?;
-    let (to, action) = match decision {
-        Decision::Approve => (Status::Approved, "association.approve"),
-        Decision::Reject => (Status::Rejected, "association.reject"),
+    let to = match decision {
+        Decision::Approve => Status::Approved,
+        Decision::Reject => Status::Rejected,
     };
+    transition(
+        db,
+        scope,
+        id,
+        Status::PendingApproval,
+        to,
+        DECIDED,
+        Some(&reason),
+        now,
+    )
+    .await
+}
+
+/// MSSP side: withdraws a pending request.
+pub async fn cancel(db: &Db, scope: &Scope, id: i64, now: DateTime<Utc>) -> Result<()> {
+    scope.require_kind(TenantKind::Mssp)?;
+    transition(
+        db,
+        scope,
+        id,
+        Status::PendingApproval,
+        Status::Cancelled,
+        ENDED,
+        None,
+        now,
+    )
+    .await
+}
+
+/// Either side: ends an approved association. The MSSP loses the MSP's data at once.
+pub async fn revoke(
+    db: &Db,
+    scope: &Scope,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let reason = Reason::parse(reason)?;
+    transition(
+        db,
+        scope,
+        id,
+        Status::Approved,
+        Status::Revoked,
+        ENDED,
+        Some(&reason),
+        now,
+    )
+    .await
+}
+
+/// The columns a transition stamps with who, when and why.
+#[derive(Clone, Copy)]
+struct Stamp {
+    by: association::Column,
+    at: association::Column,
+    reason: association::Column,
+}
+
+const DECIDED: Stamp = Stamp {
+    by: association::Column::DecidedByUserId,
+    at: association::Column::DecidedAt,
+    reason: association::Column::DecisionReason,
+};
+const ENDED: Stamp = Stamp {
+    by: association::Column::EndedByUserId,
+    at: association::Column::EndedAt,
+    reason: association::Column::EndReason,
+};
+
+/// Moves association `id` (one the scope is a party to) from `from` to `to`, in one
+/// transaction with an audit event on both trails. The UPDATE is conditional on `from`, so of
+/// two racing transitions exactly one wins and the other is a conflict.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one fact of the transition"
+)]
+async fn transition(
+    db: &Db,
+    scope: &Scope,
+    id: i64,
+    from: Status,
+    to: Status,
+    stamp: Stamp,
+    reason: Option<&Reason>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    scope.require_write()?;
     let txn = db.begin_write().await?;
     let found = db
         .scoped(scope)
@@ -198,30 +285,38 @@ pub async fn decide(
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
-    if Status::parse(&found.status)? == Status::PendingApproval && found.expires_at <= now {
+    if from == Status::PendingApproval
+        && Status::parse(&found.status)? == from
+        && found.expires_at <= now
+    {
         return Err(Error::Conflict("This request has expired.".into()));
     }
     let changed = association::Entity::update_many()
         .col_expr(association::Column::Status, Expr::value(to.as_str()))
+        .col_expr(stamp.by, Expr::value(scope.principal().user_id.0))
+        .col_expr(stamp.at, Expr::value(now))
         .col_expr(
-            association::Column::DecidedByUserId,
-            Expr::value(scope.principal().user_id.0),
-        )
-        .col_expr(association::Column::DecidedAt, Expr::value(now))
-        .col_expr(
-            association::Column::DecisionReason,
-            Expr::value(reason.as_str()),
+            stamp.reason,
+            Expr::value(reason.map(|r| r.as_str().to_owned())),
         )
         .filter(association::Column::Id.eq(id))
-        .filter(association::Column::Status.eq(Status::PendingApproval.as_str()))
+        .filter(association::Column::Status.eq(from.as_str()))
         .exec(&txn)
         .await?;
     if changed.rows_affected == 0 {
-        return Err(Error::Conflict(
-            "This request has already been decided.".into(),
-        ));
+        let message = match from {
+            Status::PendingApproval => "This request is no longer pending.",
+            _ => "This association is no longer approved.",
+        };
+        return Err(Error::Conflict(message.into()));
     }
-    let details = serde_json::json!({ "association": id, "reason": reason.as_str() });
+    let action = match to {
+        Status::Approved => "association.approve",
+        Status::Rejected => "association.reject",
+        Status::Cancelled => "association.cancel",
+        _ => "association.revoke",
+    };
+    let details = serde_json::json!({ "association": id, "reason": reason.map(Reason::as_str) });
     for tenant in [
         TenantId(found.mssp_tenant_id),
         TenantId(found.msp_tenant_id),
@@ -238,104 +333,6 @@ pub async fn decide(
     }
     txn.commit().await?;
     Ok(())
-}
-
-/// Ends an association from `from` to `to` (cancel: MSSP, pending; revoke: either side,
-/// approved), recording who, when and why.
-async fn end(
-    db: &Db,
-    scope: &Scope,
-    id: i64,
-    from: Status,
-    to: Status,
-    reason: Option<Reason>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    scope.require_write()?;
-    let txn = db.begin_write().await?;
-    let found = db
-        .scoped(scope)
-        .associations()
-        .filter(association::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let changed = association::Entity::update_many()
-        .col_expr(association::Column::Status, Expr::value(to.as_str()))
-        .col_expr(
-            association::Column::EndedByUserId,
-            Expr::value(scope.principal().user_id.0),
-        )
-        .col_expr(association::Column::EndedAt, Expr::value(now))
-        .col_expr(
-            association::Column::EndReason,
-            Expr::value(reason.as_ref().map(|r| r.as_str().to_owned())),
-        )
-        .filter(association::Column::Id.eq(id))
-        .filter(association::Column::Status.eq(from.as_str()))
-        .exec(&txn)
-        .await?;
-    if changed.rows_affected == 0 {
-        return Err(Error::Conflict(format!(
-            "Only an association in state {} can be ended this way.",
-            from.as_str()
-        )));
-    }
-    let action = format!("association.{}", to.as_str().to_lowercase());
-    let details =
-        serde_json::json!({ "association": id, "reason": reason.as_ref().map(Reason::as_str) });
-    for tenant in [
-        TenantId(found.mssp_tenant_id),
-        TenantId(found.msp_tenant_id),
-    ] {
-        audit::record(
-            &txn,
-            tenant,
-            &actor(scope),
-            &action,
-            &found.requested_email,
-            details.clone(),
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(())
-}
-
-/// MSSP side: withdraws a pending request.
-pub async fn cancel(db: &Db, scope: &Scope, id: i64, now: DateTime<Utc>) -> Result<()> {
-    scope.require_kind(TenantKind::Mssp)?;
-    end(
-        db,
-        scope,
-        id,
-        Status::PendingApproval,
-        Status::Cancelled,
-        None,
-        now,
-    )
-    .await
-}
-
-/// Either side: ends an approved association. The MSSP loses the MSP's data at once.
-pub async fn revoke(
-    db: &Db,
-    scope: &Scope,
-    id: i64,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let reason = Reason::parse(reason)?;
-    end(
-        db,
-        scope,
-        id,
-        Status::Approved,
-        Status::Revoked,
-        Some(reason),
-        now,
-    )
-    .await
 }
 
 /// Marks every pending request past its expiry as EXPIRED; returns how many. Safe to run on
