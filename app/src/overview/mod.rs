@@ -47,7 +47,7 @@ pub async fn msp_overview() -> Result<TenantOverview, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn load(kind: portal_types::TenantKind) -> Result<TenantOverview, AppError> {
-    use sea_orm_free::*;
+    use to_wire::*;
     let scope = crate::ssr::scope_of(Some(kind)).await?;
     let state = crate::ssr::state()?;
     let scoped = state.db.scoped(&scope);
@@ -60,7 +60,7 @@ async fn load(kind: portal_types::TenantKind) -> Result<TenantOverview, AppError
 }
 
 #[cfg(feature = "ssr")]
-mod sea_orm_free {
+mod to_wire {
     //! Row → wire conversions (rows never cross the wire).
     use super::{Activity, TeamMember};
 
