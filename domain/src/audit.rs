@@ -4,9 +4,7 @@ use crate::{Result, Scoped};
 use chrono::Utc;
 use entity::audit_event;
 use portal_types::{TenantId, UserId};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect};
 
 /// Who caused an event.
 #[derive(Debug, Clone)]
@@ -83,12 +81,4 @@ pub async fn recent(scoped: &Scoped<'_>, limit: u64) -> Result<Vec<Event>> {
             target: e.target,
         })
         .collect())
-}
-
-/// How many events the scope's own trail holds.
-pub async fn count(scoped: &Scoped<'_>) -> Result<u64> {
-    Ok(scoped
-        .own::<audit_event::Entity>()
-        .count(scoped.conn())
-        .await?)
 }

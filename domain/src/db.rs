@@ -72,10 +72,6 @@ impl Db {
         Migrator::up(&self.conn, None).await
     }
 
-    pub fn engine(&self) -> Engine {
-        self.engine
-    }
-
     /// The connection, for reads. Queries on tenant-owned tables go through
     /// [`Db::scoped`](crate::scope) instead.
     pub(crate) fn conn(&self) -> &DatabaseConnection {

@@ -128,10 +128,6 @@ impl<'a> Scoped<'a> {
         self.db.conn()
     }
 
-    pub fn db(&self) -> &'a Db {
-        self.db
-    }
-
     /// Rows of the scope's own tenant.
     pub fn own<E: TenantOwned>(&self) -> Select<E> {
         E::find().filter(E::tenant_column().eq(self.scope.tenant_id().0))
