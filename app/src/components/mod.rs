@@ -35,3 +35,17 @@ pub fn NotFound() -> impl IntoView {
         </main>
     }
 }
+
+/// A titled section of a page, labelled by its heading for screen readers.
+/// `id` must be unique on the page; the heading's id is derived from it.
+#[component]
+pub fn Panel(id: &'static str, title: &'static str, children: Children) -> impl IntoView {
+    let heading = format!("{id}-heading");
+    let labelled_by = heading.clone();
+    view! {
+        <section class="panel" aria-labelledby=labelled_by>
+            <h2 id=heading>{title}</h2>
+            {children()}
+        </section>
+    }
+}

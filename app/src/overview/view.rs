@@ -1,6 +1,7 @@
 //! Panels that show a [`TenantOverview`](super::TenantOverview).
 
 use super::{Activity, TeamMember};
+use crate::components::Panel;
 use leptos::prelude::*;
 
 fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
@@ -10,8 +11,7 @@ fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
 #[component]
 pub fn TeamPanel(team: Vec<TeamMember>) -> impl IntoView {
     view! {
-        <section class="panel" aria-labelledby="team-heading">
-            <h2 id="team-heading">"Team"</h2>
+        <Panel id="team" title="Team">
             <table class="table">
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Last sign-in"</th></tr></thead>
                 <tbody>
@@ -25,7 +25,7 @@ pub fn TeamPanel(team: Vec<TeamMember>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </section>
+        </Panel>
     }
 }
 
@@ -33,14 +33,13 @@ pub fn TeamPanel(team: Vec<TeamMember>) -> impl IntoView {
 pub fn ActivityPanel(activity: Vec<Activity>) -> impl IntoView {
     let empty = activity.is_empty();
     view! {
-        <section class="panel" aria-labelledby="activity-heading">
-            <h2 id="activity-heading">"Recent activity"</h2>
+        <Panel id="activity" title="Recent activity">
             {empty.then(|| view! { <p class="muted">"Nothing has happened yet."</p> })}
             <ul class="activity">
                 {activity.into_iter().map(|a| view! {
                     <li><time>{when(&a.at)}</time>" "<strong>{a.actor}</strong>" "<code>{a.action}</code>" "{a.target}</li>
                 }).collect_view()}
             </ul>
-        </section>
+        </Panel>
     }
 }

@@ -1,7 +1,7 @@
 //! Pages that are not a feature of their own yet: home redirects and the portals' landing pages.
 
 use crate::auth::signed_in_user;
-use crate::components::EmptyState;
+use crate::components::{EmptyState, Panel};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -31,18 +31,15 @@ pub fn GlobalDashboard() -> impl IntoView {
     view! {
         <Title text="Global"/>
         <h1>"Global"</h1>
-        <section class="panel" aria-labelledby="inventory-heading">
-            <h2 id="inventory-heading">"Inventory"</h2>
+        <Panel id="inventory" title="Inventory">
             <EmptyState title="No inventory yet">"Inventory appears here once an MSP approves your request."</EmptyState>
-        </section>
-        <section class="panel" aria-labelledby="vulnerabilities-heading">
-            <h2 id="vulnerabilities-heading">"Vulnerabilities"</h2>
+        </Panel>
+        <Panel id="vulnerabilities" title="Vulnerabilities">
             <EmptyState title="No vulnerability data yet">"Findings from your MSPs' companies are summarised here."</EmptyState>
-        </section>
-        <section class="panel" aria-labelledby="msps-heading">
-            <h2 id="msps-heading">"MSPs"</h2>
+        </Panel>
+        <Panel id="msps" title="MSPs">
             <EmptyState title="No MSPs yet">"MSPs that grant you access are listed here."</EmptyState>
-        </section>
+        </Panel>
     }
 }
 
@@ -53,14 +50,12 @@ pub fn MspHome() -> impl IntoView {
     view! {
         <Title text="Home"/>
         <h1>{user.tenant_name.to_string()}</h1>
-        <section class="panel" aria-labelledby="inventory-heading">
-            <h2 id="inventory-heading">"Inventory"</h2>
+        <Panel id="inventory" title="Inventory">
             <EmptyState title="No companies yet">"Companies, agents and assets appear here as they are added."</EmptyState>
-        </section>
-        <section class="panel" aria-labelledby="vulnerabilities-heading">
-            <h2 id="vulnerabilities-heading">"Vulnerabilities"</h2>
+        </Panel>
+        <Panel id="vulnerabilities" title="Vulnerabilities">
             <EmptyState title="No vulnerability data yet">"Findings reported by your agents are summarised here."</EmptyState>
-        </section>
+        </Panel>
     }
 }
 
@@ -82,15 +77,14 @@ pub fn Settings(kind: TenantKind) -> impl IntoView {
     view! {
         <Title text="Settings"/>
         <h1>"Settings"</h1>
-        <section class="panel" aria-labelledby="account-heading">
-            <h2 id="account-heading">"Your account"</h2>
+        <Panel id="account" title="Your account">
             <dl class="facts">
                 <dt>"Tenant"</dt><dd>{user.tenant_name.to_string()}</dd>
                 <dt>"Name"</dt><dd>{user.display_name.clone()}</dd>
                 <dt>"Email"</dt><dd>{user.email.to_string()}</dd>
                 <dt>"Role"</dt><dd>{user.role.as_str()}</dd>
             </dl>
-        </section>
+        </Panel>
         <Suspense fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading…"</div> }>
             {move || Suspend::new(async move {
                 match overview.await {
