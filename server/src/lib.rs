@@ -11,4 +11,5 @@ mod jobs;
 pub mod middleware;
 pub mod router;
 pub mod serve;
+pub mod signed_in;
 pub mod telemetry;
