@@ -39,6 +39,7 @@ impl Default for PoolSettings {
 pub struct Db {
     conn: DatabaseConnection,
     engine: Engine,
+    pub(crate) hub: crate::live::Hub,
 }
 
 impl Db {
@@ -64,7 +65,11 @@ impl Db {
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
             });
         let conn = sea_orm::Database::connect(options).await?;
-        Ok(Self { conn, engine })
+        Ok(Self {
+            conn,
+            engine,
+            hub: crate::live::Hub::default(),
+        })
     }
 
     /// Runs every pending migration.

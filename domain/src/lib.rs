@@ -11,6 +11,8 @@ pub mod audit;
 pub mod db;
 pub mod demo;
 mod error;
+pub mod live;
+pub mod notifications;
 pub mod passwords;
 pub mod scope;
 pub mod sessions;

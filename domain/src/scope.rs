@@ -8,7 +8,7 @@
 
 use crate::{Db, Error, Result};
 use portal_types::{Email, Role, TenantId, TenantKind, TenantName, UserId};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select, UpdateMany};
 
 /// Who is signed in, as loaded from their session.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +101,12 @@ impl TenantOwned for entity::user::Entity {
     }
 }
 
+impl TenantOwned for entity::notification::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::notification::Column::TenantId
+    }
+}
+
 impl TenantOwned for entity::audit_event::Entity {
     fn tenant_column() -> Self::Column {
         entity::audit_event::Column::TenantId
@@ -124,6 +130,10 @@ impl<'a> Scoped<'a> {
         self.scope
     }
 
+    pub(crate) fn db(&self) -> &'a Db {
+        self.db
+    }
+
     pub fn conn(&self) -> &'a DatabaseConnection {
         self.db.conn()
     }
@@ -131,6 +141,11 @@ impl<'a> Scoped<'a> {
     /// Rows of the scope's own tenant.
     pub fn own<E: TenantOwned>(&self) -> Select<E> {
         E::find().filter(E::tenant_column().eq(self.scope.tenant_id().0))
+    }
+
+    /// An update of rows of the scope's own tenant (only; never of a visible MSP's).
+    pub fn update_own<E: TenantOwned>(&self) -> UpdateMany<E> {
+        E::update_many().filter(E::tenant_column().eq(self.scope.tenant_id().0))
     }
 
     /// Rows of every tenant the scope may read (its own and, for an MSSP, approved MSPs).

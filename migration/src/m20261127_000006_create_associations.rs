@@ -84,7 +84,7 @@ impl MigrationTrait for Migration {
 }
 
 #[derive(DeriveIden)]
-enum Associations {
+pub enum Associations {
     Table,
     Id,
     MsspTenantId,

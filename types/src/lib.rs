@@ -13,4 +13,4 @@ mod wire;
 pub use error::AppError;
 pub use ids::{TenantId, UserId};
 pub use inputs::{Email, ParseError, Password, Reason, TenantName};
-pub use wire::{CurrentUser, Role, TenantKind, Theme};
+pub use wire::{AssociationStatus, CurrentUser, Role, TenantKind, Theme};

@@ -143,3 +143,61 @@ pub struct CurrentUser {
     /// The operator's support address, for the "Need support?" link.
     pub support_email: String,
 }
+
+/// Where an MSSP → MSP association stands (design brief §3). Only `PendingApproval` and
+/// `Approved` are active; the others are final, and the MSSP may then ask again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AssociationStatus {
+    PendingApproval,
+    Approved,
+    Rejected,
+    Cancelled,
+    Expired,
+    Revoked,
+}
+
+impl AssociationStatus {
+    pub const ALL: [Self; 6] = [
+        Self::PendingApproval,
+        Self::Approved,
+        Self::Rejected,
+        Self::Cancelled,
+        Self::Expired,
+        Self::Revoked,
+    ];
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PendingApproval => "PENDING_APPROVAL",
+            Self::Approved => "APPROVED",
+            Self::Rejected => "REJECTED",
+            Self::Cancelled => "CANCELLED",
+            Self::Expired => "EXPIRED",
+            Self::Revoked => "REVOKED",
+        }
+    }
+
+    /// What the product guide shows in the Request Status column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PendingApproval => "PENDING APPROVAL",
+            other => other.as_str(),
+        }
+    }
+
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::PendingApproval | Self::Approved)
+    }
+}
+
+impl FromStr for AssociationStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| format!("unknown association status {s:?}"))
+    }
+}
