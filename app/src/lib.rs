@@ -4,8 +4,10 @@
 //! organised by feature (`auth`, `shell`, …). Server-only code sits behind the `ssr` feature
 //! (`ssr` module, server-function bodies) and never reaches the WASM bundle.
 
+pub mod associations;
 pub mod auth;
 pub mod components;
+pub mod live;
 pub mod overview;
 pub mod pages;
 pub mod shell;

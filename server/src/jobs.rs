@@ -17,3 +17,18 @@ pub fn spawn_session_purge(db: Db) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// Expires pending association requests past their deadline, every minute.
+pub fn spawn_association_expiry(db: Db) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            match domain::associations::expire_due(&db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(expired) => tracing::info!(expired, "association requests expired"),
+                Err(error) => tracing::warn!(%error, "association expiry failed"),
+            }
+        }
+    })
+}

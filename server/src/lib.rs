@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 mod health;
 mod jobs;
+pub mod live;
 pub mod middleware;
 pub mod router;
 pub mod serve;

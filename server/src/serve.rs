@@ -78,7 +78,10 @@ pub async fn run(config: Config, db: Db, banner: impl FnOnce(&str)) -> Result<()
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     banner(&format!("http://{address}"));
-    let purge = crate::jobs::spawn_session_purge(db.clone());
+    let jobs = [
+        crate::jobs::spawn_session_purge(db.clone()),
+        crate::jobs::spawn_association_expiry(db.clone()),
+    ];
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let server = axum::serve(
@@ -88,6 +91,7 @@ pub async fn run(config: Config, db: Db, banner: impl FnOnce(&str)) -> Result<()
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!("shutting down");
+        crate::live::end_streams();
         let _ = stop_tx.send(true);
     });
     let grace = Duration::from_secs(config.shutdown_grace_secs);
@@ -100,7 +104,9 @@ pub async fn run(config: Config, db: Db, banner: impl FnOnce(&str)) -> Result<()
         result = server => result.map_err(|e| format!("server error: {e}"))?,
         () = deadline => tracing::warn!("shutdown deadline passed; dropping remaining connections"),
     }
-    purge.abort();
+    for job in jobs {
+        job.abort();
+    }
     let _ = db.close().await;
     Ok(())
 }

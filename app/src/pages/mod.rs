@@ -37,9 +37,7 @@ pub fn GlobalDashboard() -> impl IntoView {
         <Panel id="vulnerabilities" title="Vulnerabilities">
             <EmptyState title="No vulnerability data yet">"Findings from your MSPs' companies are summarised here."</EmptyState>
         </Panel>
-        <Panel id="msps" title="MSPs">
-            <EmptyState title="No MSPs yet">"MSPs that grant you access are listed here."</EmptyState>
-        </Panel>
+        <crate::associations::MspsPanel/>
     }
 }
 
@@ -56,6 +54,7 @@ pub fn MspHome() -> impl IntoView {
         <Panel id="vulnerabilities" title="Vulnerabilities">
             <EmptyState title="No vulnerability data yet">"Findings reported by your agents are summarised here."</EmptyState>
         </Panel>
+        <crate::associations::AccessPanel/>
     }
 }
 

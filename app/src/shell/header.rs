@@ -1,4 +1,4 @@
-//! Header widgets: company selector, notifications bell, user menu.
+//! Header widgets: company selector and user menu (the bell lives with the associations).
 
 use crate::auth::SignOut;
 use leptos::prelude::*;
@@ -15,24 +15,6 @@ pub fn CompanySelector() -> impl IntoView {
                 <option value="global" selected>"Global"</option>
             </select>
         </label>
-    }
-}
-
-/// The MSP's notifications. Keyboard reachable: a disclosure built on `<details>`.
-#[component]
-pub fn Bell() -> impl IntoView {
-    view! {
-        <details class="menu bell">
-            <summary class="button ghost" aria-label="Notifications, none unread">
-                <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2">
-                    <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/>
-                    <path d="M13.73 21a2 2 0 0 1-3.46 0"/>
-                </svg>
-            </summary>
-            <div class="menu-panel" role="region" aria-label="Notifications">
-                <p class="muted">"No notifications."</p>
-            </div>
-        </details>
     }
 }
 

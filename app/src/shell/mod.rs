@@ -7,9 +7,10 @@
 
 mod header;
 
+use crate::associations::{NotificationBell, ReasonDialog};
 use crate::auth::signed_in_user;
 use crate::components::{ErrorNotice, NotFound};
-use header::{Bell, CompanySelector, UserMenu};
+use header::{CompanySelector, UserMenu};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
@@ -27,6 +28,8 @@ pub fn PortalShell(kind: TenantKind) -> impl IntoView {
                 match user.await {
                     Ok(Some(user)) if user.tenant_kind == kind => {
                         provide_context(user.clone());
+                        crate::live::provide_live_updates();
+                        crate::associations::provide_reason_choice();
                         view! { <Frame user/> }.into_any()
                     }
                     Ok(Some(_)) => view! { <NotFound/> }.into_any(),
@@ -66,7 +69,7 @@ fn Frame(user: CurrentUser) -> impl IntoView {
             <div class="header-actions">
                 {match kind {
                     TenantKind::Mssp => view! { <a class="button" href="/mssp/settings">"Settings"</a> }.into_any(),
-                    TenantKind::Msp => view! { <Bell/> }.into_any(),
+                    TenantKind::Msp => view! { <NotificationBell/> }.into_any(),
                 }}
                 <crate::theme::ThemeToggle/>
                 <UserMenu user=user.clone()/>
@@ -86,5 +89,6 @@ fn Frame(user: CurrentUser) -> impl IntoView {
             <span class="footer-content">{format!("{} — {}", title, user.tenant_name)}</span>
             <a href=support>"Need support?"</a>
         </footer>
+        <ReasonDialog/>
     }
 }

@@ -1,0 +1,627 @@
+//! The association views: the MSSP's MSPs panel (table, Add MSP, row actions), the MSP's
+//! notification bell and access panel, and the reason dialog they share.
+
+use super::*;
+use crate::components::{EmptyState, ErrorNotice};
+use crate::live::use_live;
+use leptos::html;
+use portal_types::CurrentUser;
+
+fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The Request Status badge, with the guide's labels.
+#[component]
+pub fn StatusBadge(status: AssociationStatus) -> AnyView {
+    let class = format!(
+        "badge status-{}",
+        status.as_str().to_lowercase().replace('_', "-")
+    );
+    view! { <span class=class>{status.label()}</span> }.into_any()
+}
+
+fn open_dialog(dialog: NodeRef<html::Dialog>) {
+    if let Some(dialog) = dialog.get_untracked() {
+        let _ = dialog.show_modal();
+    }
+}
+
+fn close_dialog(dialog: NodeRef<html::Dialog>) {
+    if let Some(dialog) = dialog.get_untracked() {
+        dialog.close();
+    }
+}
+
+/// What a reason dialog is about to do, once the user says Yes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingChoice {
+    pub id: i64,
+    pub kind: Choice,
+    /// Whom it concerns, for the dialog's question.
+    pub party: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Approve,
+    Reject,
+    Revoke,
+}
+
+impl Choice {
+    fn title(self) -> &'static str {
+        match self {
+            Self::Approve => "Approve request",
+            Self::Reject => "Reject request",
+            Self::Revoke => "Revoke access",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Approve => "Approval reason",
+            Self::Reject => "Rejection reason",
+            Self::Revoke => "Revocation reason",
+        }
+    }
+
+    fn question(self, party: &str) -> String {
+        match self {
+            Self::Approve => {
+                format!("Give {party} access to your inventory and vulnerability data?")
+            }
+            Self::Reject => format!("Refuse {party}'s request?"),
+            Self::Revoke => {
+                format!("End {party}'s access now? Its data disappears from their views at once.")
+            }
+        }
+    }
+}
+
+/// The page's one reason dialog: set a [`PendingChoice`] here to open it.
+#[derive(Debug, Clone, Copy)]
+pub struct ReasonChoice(pub RwSignal<Option<PendingChoice>>);
+
+/// Provides the page's [`ReasonChoice`]; the shell calls it before rendering its content.
+pub fn provide_reason_choice() {
+    provide_context(ReasonChoice(RwSignal::new(None)));
+}
+
+fn use_choice() -> RwSignal<Option<PendingChoice>> {
+    expect_context::<ReasonChoice>().0
+}
+
+/// Asks for the reason a decision needs. The reason is required: Yes does nothing without it.
+/// Cancel (or Escape) closes the dialog and changes nothing. The shell renders one per page
+/// and provides [`ReasonChoice`].
+#[component]
+pub fn ReasonDialog() -> AnyView {
+    let choice = use_choice();
+    let dialog = NodeRef::<html::Dialog>::new();
+    let reason = RwSignal::new(String::new());
+    let missing = RwSignal::new(false);
+    let decide = ServerAction::<DecideRequest>::new();
+    let revoke = ServerAction::<RevokeAssociation>::new();
+    let live = use_live();
+    let error = RwSignal::new(None::<AppError>);
+    let pending = Signal::derive(move || decide.pending().get() || revoke.pending().get());
+
+    // Open whenever a choice is made; reset the form for each.
+    Effect::new(move |_| {
+        if choice.get().is_some() {
+            reason.set(String::new());
+            missing.set(false);
+            error.set(None);
+            open_dialog(dialog);
+        }
+    });
+    let finish = move |result: Option<Result<(), AppError>>| match result {
+        Some(Ok(())) => {
+            close_dialog(dialog);
+            choice.set(None);
+            live.refresh_associations();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    };
+    Effect::new(move |_| finish(decide.value().get()));
+    Effect::new(move |_| finish(revoke.value().get()));
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = reason.get_untracked();
+        if text.trim().is_empty() {
+            missing.set(true);
+            return;
+        }
+        let Some(current) = choice.get_untracked() else {
+            return;
+        };
+        error.set(None);
+        match current.kind {
+            Choice::Approve | Choice::Reject => {
+                decide.dispatch(DecideRequest {
+                    id: current.id,
+                    approve: current.kind == Choice::Approve,
+                    reason: text,
+                });
+            }
+            Choice::Revoke => {
+                revoke.dispatch(RevokeAssociation {
+                    id: current.id,
+                    reason: text,
+                });
+            }
+        }
+    };
+    let cancel = move |_| {
+        close_dialog(dialog);
+        choice.set(None);
+    };
+    let on_close = move |_| choice.set(None);
+    let current = move || choice.get();
+    view! {
+        <dialog node_ref=dialog class="dialog" aria-labelledby="reason-title" on:close=on_close>
+            <form class="form" on:submit=submit novalidate>
+                <h2 id="reason-title">{move || current().map(|c| c.kind.title())}</h2>
+                <p>{move || current().map(|c| c.kind.question(&c.party))}</p>
+                <label for="reason">{move || current().map(|c| c.kind.label())}" (required)"</label>
+                <textarea
+                    id="reason"
+                    name="reason"
+                    rows="3"
+                    maxlength="1000"
+                    required
+                    aria-required="true"
+                    aria-invalid=move || missing.get().to_string()
+                    aria-describedby="reason-hint"
+                    prop:value=move || reason.get()
+                    on:input=move |ev| {
+                        reason.set(event_target_value(&ev));
+                        missing.set(false);
+                    }
+                ></textarea>
+                <p id="reason-hint" class=move || if missing.get() { "field-error" } else { "muted" }>
+                    {move || if missing.get() { "A reason is required." } else { "A reason is required; both sides see it in the audit log." }}
+                </p>
+                {move || error.get().map(|error| view! { <ErrorNotice error/> })}
+                <div class="dialog-actions">
+                    <button type="button" class="button" on:click=cancel>"Cancel"</button>
+                    <button type="submit" class="button primary" disabled=move || pending.get()>
+                        {move || if pending.get() { "Saving…" } else { "Yes" }}
+                    </button>
+                </div>
+            </form>
+        </dialog>
+    }
+    .into_any()
+}
+
+/// The MSSP's MSPs: Add MSP, and every MSP asked with its Request Status, live.
+#[component]
+pub fn MspsPanel() -> AnyView {
+    let user = expect_context::<CurrentUser>();
+    let can_write = user.role != portal_types::Role::Viewer;
+    let live = use_live();
+    let search = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<AssociationStatus>);
+    let sort = RwSignal::new(MspSort::Requested);
+    let descending = RwSignal::new(true);
+    let page = RwSignal::new(1_u64);
+    let table = Resource::new(
+        move || {
+            (
+                live.associations(),
+                search.get(),
+                status.get(),
+                sort.get(),
+                descending.get(),
+                page.get(),
+            )
+        },
+        |(_, search, status, sort, descending, page)| {
+            list_msps(search, status, sort, descending, page)
+        },
+    );
+    let choice = use_choice();
+    let add_dialog = NodeRef::<html::Dialog>::new();
+    let prefill = RwSignal::new((String::new(), String::new()));
+
+    let sort_by = move |column: MspSort| {
+        if sort.get_untracked() == column {
+            descending.update(|d| *d = !*d);
+        } else {
+            sort.set(column);
+            descending.set(column == MspSort::Requested);
+        }
+        page.set(1);
+    };
+    let aria_sort = move |column: MspSort| {
+        move || {
+            if sort.get() != column {
+                "none"
+            } else if descending.get() {
+                "descending"
+            } else {
+                "ascending"
+            }
+        }
+    };
+    let header = move |column: MspSort, label: &'static str| {
+        view! {
+            <th scope="col" aria-sort=aria_sort(column)>
+                <button type="button" class="sort" on:click=move |_| sort_by(column)>{label}</button>
+            </th>
+        }
+    };
+
+    view! {
+        <section class="panel" aria-labelledby="msps-heading">
+            <div class="panel-head">
+                <h2 id="msps-heading">"MSPs"</h2>
+                {can_write.then(|| view! {
+                    <button type="button" class="button primary" on:click=move |_| {
+                        prefill.set((String::new(), String::new()));
+                        open_dialog(add_dialog);
+                    }>"Add MSP"</button>
+                })}
+            </div>
+            <div class="toolbar" role="search">
+                <label class="visually-hidden" for="msp-search">"Search MSPs"</label>
+                <input id="msp-search" type="search" placeholder="Search by MSP or email" maxlength="200"
+                    prop:value=move || search.get()
+                    on:input=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
+                <label class="visually-hidden" for="msp-status">"Request Status"</label>
+                <select id="msp-status" on:change=move |ev| {
+                    status.set(event_target_value(&ev).parse().ok());
+                    page.set(1);
+                }>
+                    <option value="">"All statuses"</option>
+                    {AssociationStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading MSPs…"</p> }>
+                {move || Suspend::new(async move {
+                    match table.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(t) if t.total == 0 && search.get_untracked().trim().is_empty() && status.get_untracked().is_none() => view! {
+                            <EmptyState title="No MSPs yet">"Add an MSP by its tenant name and an admin's email; its data appears here once they approve."</EmptyState>
+                        }.into_any(),
+                        Ok(t) if t.total == 0 => view! {
+                            <EmptyState title="No MSPs match">"Try another search or status."</EmptyState>
+                        }.into_any(),
+                        Ok(t) => {
+                            let first = (page.get_untracked() - 1) * PER_PAGE + 1;
+                            let last = first + t.rows.len() as u64 - 1;
+                            let total = t.total;
+                            view! {
+                                <div class="table-wrap">
+                                    <table class="table" aria-label="MSPs">
+                                        <thead><tr>
+                                            {header(MspSort::MspName, "MSP Name")}
+                                            <th scope="col">"Admin Email"</th>
+                                            {header(MspSort::Status, "Request Status")}
+                                            {header(MspSort::Requested, "Requested")}
+                                            <th scope="col">"Reason"</th>
+                                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {t.rows.into_iter().map(|row| view! {
+                                                <MspTableRow row choice prefill add_dialog can_write/>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                <nav class="pager" aria-label="MSPs pages">
+                                    <span class="muted">{format!("Showing {first}–{last} of {total}")}</span>
+                                    <button type="button" class="button" disabled=move || page.get() <= 1
+                                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>
+                                    <button type="button" class="button" disabled=move || last >= total
+                                        on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                                </nav>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            <AddMspDialog dialog=add_dialog prefill support_email=user.support_email.clone()/>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn MspTableRow(
+    row: MspRow,
+    choice: RwSignal<Option<PendingChoice>>,
+    prefill: RwSignal<(String, String)>,
+    add_dialog: NodeRef<html::Dialog>,
+    can_write: bool,
+) -> AnyView {
+    let live = use_live();
+    let cancel = ServerAction::<CancelMspRequest>::new();
+    let resend = ServerAction::<ResendMspRequest>::new();
+    let notice = RwSignal::new(None::<Result<&'static str, AppError>>);
+    Effect::new(move |_| match cancel.value().get() {
+        Some(Ok(())) => live.refresh_associations(),
+        Some(Err(e)) => notice.set(Some(Err(e))),
+        None => {}
+    });
+    Effect::new(move |_| match resend.value().get() {
+        Some(Ok(())) => notice.set(Some(Ok("Email sent again."))),
+        Some(Err(e)) => notice.set(Some(Err(e))),
+        None => {}
+    });
+    let id = row.id;
+    let (name, email) = (row.msp_name.clone(), row.admin_email.clone());
+    let when_text = match (row.status, row.closed_at) {
+        (AssociationStatus::PendingApproval, _) => format!(
+            "{} · expires {}",
+            when(&row.requested_at),
+            when(&row.expires_at)
+        ),
+        (_, Some(closed)) => format!(
+            "{} · {} {}",
+            when(&row.requested_at),
+            row.status.label().to_lowercase(),
+            when(&closed)
+        ),
+        _ => when(&row.requested_at),
+    };
+    let actions = can_write.then(|| match row.status {
+        AssociationStatus::PendingApproval => view! {
+            <button type="button" class="button small" disabled=move || resend.pending().get()
+                on:click=move |_| { resend.dispatch(ResendMspRequest { id }); }>"Resend email"</button>
+            <button type="button" class="button small" disabled=move || cancel.pending().get()
+                on:click=move |_| { cancel.dispatch(CancelMspRequest { id }); }>"Cancel request"</button>
+        }.into_any(),
+        AssociationStatus::Approved => {
+            let party = name.clone();
+            view! {
+                <button type="button" class="button small danger" on:click=move |_| {
+                    choice.set(Some(PendingChoice { id, kind: Choice::Revoke, party: party.clone() }));
+                }>"Revoke"</button>
+            }.into_any()
+        }
+        _ => view! {
+            <button type="button" class="button small" on:click=move |_| {
+                prefill.set((email.clone(), name.clone()));
+                open_dialog(add_dialog);
+            }>"Request again"</button>
+        }.into_any(),
+    });
+    view! {
+        <tr data-msp=row.msp_name.clone()>
+            <th scope="row">{row.msp_name.clone()}</th>
+            <td>{row.admin_email.clone()}</td>
+            <td><StatusBadge status=row.status/></td>
+            <td class="nowrap">{when_text}</td>
+            <td class="reason">{row.reason.clone().unwrap_or_default()}</td>
+            <td class="actions">
+                {actions}
+                {move || notice.get().map(|n| match n {
+                    Ok(text) => view! { <span class="muted" role="status">{text}</span> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                })}
+            </td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// Add MSP: Email and Tenant Name, Save. Shows the guide's two refusals, and the operator's
+/// support address with "not found".
+#[component]
+fn AddMspDialog(
+    dialog: NodeRef<html::Dialog>,
+    prefill: RwSignal<(String, String)>,
+    support_email: String,
+) -> AnyView {
+    let add = ServerAction::<AddMsp>::new();
+    let live = use_live();
+    let email = RwSignal::new(String::new());
+    let tenant_name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| {
+        let (e, t) = prefill.get();
+        email.set(e);
+        tenant_name.set(t);
+        error.set(None);
+    });
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(_)) => {
+            close_dialog(dialog);
+            email.set(String::new());
+            tenant_name.set(String::new());
+            live.refresh_associations();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        add.dispatch(AddMsp {
+            email: email.get_untracked(),
+            tenant_name: tenant_name.get_untracked(),
+        });
+    };
+    let support = format!("mailto:{support_email}");
+    let message = move || {
+        error.get().map(|e| {
+            let not_found = e.to_string() == NOT_FOUND_MESSAGE;
+            let support = support.clone();
+            let support_email = support_email.clone();
+            view! {
+                <div class="notice error" role="alert">
+                    <p>{e.to_string()}</p>
+                    {not_found.then(|| view! {
+                        <p class="muted">"Check the spelling with the MSP, or ask "<a href=support>{support_email}</a>" for help."</p>
+                    })}
+                </div>
+            }
+        })
+    };
+    view! {
+        <dialog node_ref=dialog class="dialog" aria-labelledby="add-msp-title" on:close=move |_| error.set(None)>
+            <form class="form" on:submit=submit>
+                <h2 id="add-msp-title">"Add MSP"</h2>
+                <p class="muted">"The MSP's admin approves the request from their portal; until then you see none of its data."</p>
+                <label for="add-msp-email">"Email"</label>
+                <input id="add-msp-email" name="email" type="email" required maxlength="254" autocomplete="off"
+                    prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
+                <label for="add-msp-tenant">"Tenant Name"</label>
+                <input id="add-msp-tenant" name="tenant_name" type="text" required maxlength="100" autocomplete="off"
+                    prop:value=move || tenant_name.get() on:input=move |ev| tenant_name.set(event_target_value(&ev))/>
+                {message}
+                <div class="dialog-actions">
+                    <button type="button" class="button" on:click=move |_| close_dialog(dialog)>"Cancel"</button>
+                    <button type="submit" class="button primary" disabled=move || add.pending().get()>
+                        {move || if add.pending().get() { "Saving…" } else { "Save" }}
+                    </button>
+                </div>
+            </form>
+        </dialog>
+    }
+    .into_any()
+}
+
+/// The product guide's "not found" message (the domain's `NOT_FOUND`, which cannot be
+/// imported in the browser bundle).
+const NOT_FOUND_MESSAGE: &str = "Email ID or Tenant Name not found";
+
+/// The MSP's bell: unread count, the newest notifications, and Approve / Reject on pending
+/// requests. Opening it marks everything read.
+#[component]
+pub fn NotificationBell() -> AnyView {
+    let live = use_live();
+    let inbox = Resource::new(move || live.notifications(), |_| my_notifications());
+    let mark_read = ServerAction::<MarkNotificationsRead>::new();
+    let choice = use_choice();
+    let menu = NodeRef::<html::Details>::new();
+    let unread = move || inbox.get().and_then(Result::ok).map_or(0, |i| i.unread);
+    let label = move || match unread() {
+        0 => "Notifications, none unread".to_owned(),
+        1 => "Notifications, 1 unread".to_owned(),
+        n => format!("Notifications, {n} unread"),
+    };
+    let on_toggle = move |_| {
+        let open = menu.get_untracked().is_some_and(|m| m.open());
+        if open && unread() > 0 {
+            mark_read.dispatch(MarkNotificationsRead {});
+        }
+    };
+    view! {
+        <details class="menu bell" node_ref=menu on:toggle=on_toggle>
+            <summary class="button ghost" aria-label=label>
+                <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2">
+                    <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/>
+                    <path d="M13.73 21a2 2 0 0 1-3.46 0"/>
+                </svg>
+                {move || (unread() > 0).then(|| view! { <span class="bell-count" data-testid="bell-count">{unread()}</span> })}
+            </summary>
+            <div class="menu-panel notifications" role="region" aria-label="Notifications">
+                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match inbox.await {
+                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                            Ok(i) if i.items.is_empty() => view! { <p class="muted">"No notifications."</p> }.into_any(),
+                            Ok(i) => view! {
+                                <ul class="notification-list">
+                                    {i.items.into_iter().map(|n| view! { <NotificationItem n choice/> }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </details>
+    }
+    .into_any()
+}
+
+#[component]
+fn NotificationItem(n: Notification, choice: RwSignal<Option<PendingChoice>>) -> AnyView {
+    let decision = n.request.clone().map(|r| {
+        let pending = r.status == AssociationStatus::PendingApproval && r.expires_at > chrono::Utc::now();
+        let (id, party) = (r.id, r.mssp_name.clone());
+        let ask = move |kind: Choice| {
+            let party = party.clone();
+            move |_| choice.set(Some(PendingChoice { id, kind, party: party.clone() }))
+        };
+        if pending {
+            view! {
+                <div class="notification-actions">
+                    <button type="button" class="button small primary" on:click=ask(Choice::Approve)>"Approve"</button>
+                    <button type="button" class="button small" on:click=ask(Choice::Reject)>"Reject"</button>
+                </div>
+            }.into_any()
+        } else {
+            let status = if r.status == AssociationStatus::PendingApproval { AssociationStatus::Expired } else { r.status };
+            view! { <StatusBadge status/> }.into_any()
+        }
+    });
+    view! {
+        <li class=if n.read { "notification" } else { "notification unread" }>
+            <p class="notification-title">{n.title}</p>
+            <p>{n.body}</p>
+            <p class="muted small">{when(&n.created_at)}</p>
+            {decision}
+        </li>
+    }
+    .into_any()
+}
+
+/// The MSP's access panel: which MSSP asked or has access, and the decision or revocation.
+#[component]
+pub fn AccessPanel() -> AnyView {
+    let user = expect_context::<CurrentUser>();
+    let can_write = user.role != portal_types::Role::Viewer;
+    let live = use_live();
+    let access = Resource::new(move || live.associations(), |_| current_msp_access());
+    let choice = use_choice();
+    view! {
+        <section class="panel" aria-labelledby="access-heading">
+            <h2 id="access-heading">"MSSP access"</h2>
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match access.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(None) => view! {
+                            <EmptyState title="No MSSP has asked for access">"When an MSSP asks, the request appears under the bell and here."</EmptyState>
+                        }.into_any(),
+                        Ok(Some(a)) => {
+                            let (id, party) = (a.id, a.mssp_name.clone());
+                            let ask = move |kind: Choice| {
+                                let party = party.clone();
+                                move |_| choice.set(Some(PendingChoice { id, kind, party: party.clone() }))
+                            };
+                            let actions = can_write.then(|| match a.status {
+                                AssociationStatus::PendingApproval => view! {
+                                    <button type="button" class="button primary" on:click=ask(Choice::Approve)>"Approve"</button>
+                                    <button type="button" class="button" on:click=ask(Choice::Reject)>"Reject"</button>
+                                }.into_any(),
+                                AssociationStatus::Approved => view! {
+                                    <button type="button" class="button danger" on:click=ask(Choice::Revoke)>"Revoke access"</button>
+                                }.into_any(),
+                                _ => ().into_any(),
+                            });
+                            view! {
+                                <dl class="facts">
+                                    <dt>"MSSP"</dt><dd>{a.mssp_name.clone()}</dd>
+                                    <dt>"Request Status"</dt><dd><StatusBadge status=a.status/></dd>
+                                    <dt>"Requested"</dt><dd>{when(&a.requested_at)}</dd>
+                                    {(a.status == AssociationStatus::PendingApproval).then(|| view! { <dt>"Expires"</dt><dd>{when(&a.expires_at)}</dd> })}
+                                    {a.reason.clone().map(|r| view! { <dt>"Reason"</dt><dd>{r}</dd> })}
+                                </dl>
+                                <div class="panel-actions">{actions}</div>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
