@@ -149,6 +149,12 @@ pub async fn request(
     .await
     .map_err(|e| Error::unique_as_conflict(e, ALREADY_ASSOCIATED))?
     .last_insert_id;
+    let mail = crate::email::Message::AssociationRequest {
+        mssp_name: scope.principal().tenant_name.to_string(),
+        msp_name: msp.name.clone(),
+        association_id: id,
+    };
+    crate::outbox::enqueue(&txn, &email, &mail, now).await?;
     let details =
         serde_json::json!({ "association": id, "msp": msp.name, "admin": email.as_str() });
     for tenant in [scope.tenant_id(), TenantId(msp.id)] {
