@@ -194,6 +194,12 @@ pub async fn request(
         now,
     )
     .await?;
+    let mail = crate::email::Message::AssociationRequest {
+        mssp_name: mssp_name.to_owned(),
+        msp_name: msp.name.clone(),
+        association_id: row.id,
+    };
+    crate::outbox::enqueue(&txn, &email, &mail, now).await?;
     let details =
         serde_json::json!({ "association": row.id, "msp": msp.name, "admin": email.as_str() });
     audit_both(
@@ -215,6 +221,18 @@ pub async fn resend(db: &Db, scope: &Scope, id: i64, now: DateTime<Utc>) -> Resu
     scope.require_write()?;
     let txn = db.begin_write().await?;
     let row = pending(db, scope, &txn, id, now).await?;
+    let msp = tenant::Entity::find_by_id(row.msp_tenant_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let recipient = Email::parse(&row.requested_email)
+        .map_err(|e| Error::Internal(format!("stored request email: {e}")))?;
+    let mail = crate::email::Message::AssociationRequest {
+        mssp_name: scope.principal().tenant_name.to_string(),
+        msp_name: msp.name,
+        association_id: row.id,
+    };
+    crate::outbox::enqueue(&txn, &recipient, &mail, now).await?;
     let details = serde_json::json!({ "association": id, "admin": row.requested_email });
     audit::record(
         &txn,

@@ -2,7 +2,7 @@
 //!
 //! Owns: the database connection ([`Db`]), the tenant scope every query goes through
 //! ([`scope`]), and the services that enforce the invariants of the design brief: accounts,
-//! passwords, sessions, sign-in, throttling, audit, demo data.
+//! passwords, sessions, sign-in, throttling, audit, the email outbox, demo data.
 //! Must not: know about HTTP or Leptos. Callers pass parsed inputs and a [`Scope`]; they get
 //! back domain values or an [`Error`], which maps to the user-facing `AppError` in one place.
 
@@ -10,9 +10,11 @@ pub mod associations;
 pub mod audit;
 pub mod db;
 pub mod demo;
+pub mod email;
 mod error;
 pub mod live;
 pub mod notifications;
+pub mod outbox;
 pub mod passwords;
 pub mod scope;
 pub mod sessions;

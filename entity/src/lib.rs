@@ -7,6 +7,7 @@
 pub mod association;
 pub mod audit_event;
 pub mod auth_throttle;
+pub mod email_outbox;
 pub mod notification;
 pub mod session;
 pub mod tenant;

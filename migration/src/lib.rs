@@ -12,6 +12,7 @@ mod m20261127_000003_create_sessions;
 mod m20261127_000004_create_audit_events;
 mod m20261127_000005_create_auth_throttle;
 mod m20261127_000006_create_associations;
+mod m20261127_000007_email_outbox;
 mod m20261127_000008_create_notifications;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_create_audit_events::Migration),
             Box::new(m20261127_000005_create_auth_throttle::Migration),
             Box::new(m20261127_000006_create_associations::Migration),
+            Box::new(m20261127_000007_email_outbox::Migration),
             Box::new(m20261127_000008_create_notifications::Migration),
         ]
     }

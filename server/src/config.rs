@@ -1,6 +1,6 @@
 //! Typed configuration, loaded once at start-up from the environment and an optional TOML file
 //! (the environment wins). Bad configuration is a one-line error, never a panic.
-//! Secrets (the database password) are redacted in `Debug`.
+//! Secrets (the database and SMTP passwords) are redacted in `Debug`.
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -21,6 +21,8 @@ pub const ENV_KEYS: &[&str] = &[
     "PUBLIC_ORIGIN",
     "SHUTDOWN_GRACE_SECS",
     "DATA_DIR",
+    "SMTP_URL",
+    "MAIL_FROM",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +55,12 @@ pub struct Config {
     pub shutdown_grace_secs: u64,
     /// Folder for the default SQLite database and other local files.
     pub data_dir: PathBuf,
+    /// The mail server: `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:pass@host` (TLS). Without it, emails are written as `.eml`
+    /// files into `{data_dir}/outbox/`.
+    pub smtp_url: Option<String>,
+    /// The sender of every email, `Name <address>`.
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -68,6 +76,8 @@ impl Default for Config {
             public_origin: None,
             shutdown_grace_secs: 10,
             data_dir: PathBuf::from("data"),
+            smtp_url: None,
+            mail_from: "MSSP Portal <no-reply@localhost>".to_owned(),
         }
     }
 }
@@ -105,6 +115,10 @@ impl Config {
         }
         portal_types::Email::parse(&self.support_email)
             .map_err(|e| format!("SUPPORT_EMAIL is not a valid address: {e}"))?;
+        crate::mailer::sender(&self.mail_from)?;
+        if let Some(url) = &self.smtp_url {
+            crate::mailer::check_smtp_url(url)?;
+        }
         Ok(())
     }
 
@@ -113,6 +127,14 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}/mssp-portal.db", self.data_dir.display()))
+    }
+
+    /// The origin links in emails start with: `PUBLIC_ORIGIN`, else the listening address.
+    pub fn public_url(&self) -> String {
+        self.public_origin.as_deref().map_or_else(
+            || format!("http://{}", self.site_addr),
+            |origin| origin.trim_end_matches('/').to_owned(),
+        )
     }
 }
 
@@ -147,6 +169,8 @@ impl fmt::Debug for Config {
             .field("public_origin", &self.public_origin)
             .field("shutdown_grace_secs", &self.shutdown_grace_secs)
             .field("data_dir", &self.data_dir)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }
@@ -171,6 +195,21 @@ mod tests {
             ..Config::default()
         };
         assert!(!format!("{config:?}").contains("hunter2"));
+        let config = Config {
+            smtp_url: Some("smtps://mailer:hunter3@smtp.example.com".into()),
+            ..Config::default()
+        };
+        assert!(!format!("{config:?}").contains("hunter3"));
+    }
+
+    #[test]
+    fn email_links_use_the_public_origin_else_the_listening_address() {
+        assert_eq!(Config::default().public_url(), "http://127.0.0.1:3000");
+        let config = Config {
+            public_origin: Some("https://portal.example.com/".into()),
+            ..Config::default()
+        };
+        assert_eq!(config.public_url(), "https://portal.example.com");
     }
 
     #[test]
@@ -222,6 +261,22 @@ mod tests {
                     .contains("SUPPORT_EMAIL")
             );
             assert!(Config::load(Some(Path::new("missing.toml"))).is_err());
+            jail.set_env("SUPPORT_EMAIL", "help@msp.test");
+            jail.set_env("SMTP_URL", "imap://mail.example.com");
+            assert!(
+                Config::load(None)
+                    .expect_err("refused")
+                    .contains("SMTP_URL")
+            );
+            jail.set_env("SMTP_URL", "smtp://127.0.0.1:2525");
+            jail.set_env("MAIL_FROM", "not an address");
+            assert!(
+                Config::load(None)
+                    .expect_err("refused")
+                    .contains("MAIL_FROM")
+            );
+            jail.set_env("MAIL_FROM", "Portal <portal@example.com>");
+            Config::load(None).expect("valid mail settings");
             Ok(())
         });
     }

@@ -1,4 +1,5 @@
 //! Background jobs of this process. Each is safe to run on every instance at once.
+//! The email outbox worker has a module of its own, [`crate::mailer`].
 
 use domain::Db;
 use std::time::Duration;

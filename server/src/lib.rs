@@ -1,5 +1,5 @@
 //! The server: configuration, command line, HTTP routes and middleware, start-up and shutdown,
-//! background jobs.
+//! background jobs (the email outbox worker among them).
 //!
 //! Owns: everything about running the portal as a process. Must not: hold domain rules (those
 //! live in the `domain` crate) or page logic (the `app` crate).
@@ -9,6 +9,7 @@ pub mod config;
 mod health;
 mod jobs;
 pub mod live;
+pub mod mailer;
 pub mod middleware;
 pub mod router;
 pub mod serve;

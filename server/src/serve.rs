@@ -72,6 +72,7 @@ pub fn same_origin(config: &Config) -> SameOrigin {
 /// `shutdown_grace_secs` to finish.
 pub async fn run(config: Config, db: Db, banner: impl FnOnce(&str)) -> Result<(), String> {
     let state = app_state(&config, db.clone());
+    let mailer = crate::mailer::Mailer::from_config(&config)?;
     let router = crate::router::build(state, same_origin(&config));
     let listener = TcpListener::bind(config.site_addr)
         .await
@@ -82,6 +83,7 @@ pub async fn run(config: Config, db: Db, banner: impl FnOnce(&str)) -> Result<()
         crate::jobs::spawn_session_purge(db.clone()),
         crate::jobs::spawn_association_expiry(db.clone()),
     ];
+    let mailer = mailer.spawn(db.clone());
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let server = axum::serve(
@@ -107,6 +109,7 @@ pub async fn run(config: Config, db: Db, banner: impl FnOnce(&str)) -> Result<()
     for job in jobs {
         job.abort();
     }
+    mailer.stop(grace).await;
     let _ = db.close().await;
     Ok(())
 }

@@ -128,6 +128,13 @@ async fn sigterm_stops_the_server_gracefully() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mssp-portal"))
         .args(["serve"])
         .env("DATABASE_URL", test.url())
+        // The test database's folder, removed with it: the email worker writes there.
+        .env(
+            "DATA_DIR",
+            domain::db::sqlite_path(&test.url())
+                .and_then(|db| db.parent().map(std::path::Path::to_path_buf))
+                .expect("the test database's folder"),
+        )
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("SHUTDOWN_GRACE_SECS", "5")
         .env("RUST_LOG", "info")

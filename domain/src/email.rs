@@ -1,0 +1,142 @@
+//! The emails the portal sends, and how each one reads.
+//!
+//! Owns: the [`Message`] enum (stored as JSON in the outbox, so a message is rendered with the
+//! wording of the version that sends it) and its rendering to a subject, a plain-text body and
+//! an HTML body. Must not: send anything (the outbox worker of the server does) or read the
+//! database.
+//!
+//! Every value that a user typed (tenant names) is escaped in the HTML body.
+//!
+//! The messages carry the portal's own name for now; the MSSP's white-label name and logo
+//! come with the settings issue.
+
+use html_escape::{encode_double_quoted_attribute, encode_text};
+use serde::{Deserialize, Serialize};
+
+/// One email, as stored in the outbox. The serde tag (`kind`) names the template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    /// To the admin of an MSP whose access an MSSP asked for ("Add MSP").
+    AssociationRequest {
+        mssp_name: String,
+        msp_name: String,
+        association_id: i64,
+    },
+}
+
+/// A message ready for the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The product guide's subject for the association request.
+pub const ASSOCIATION_REQUEST_SUBJECT: &str = "MSSP Approval Request";
+
+impl Message {
+    /// The template's name, the same as the serde tag.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::AssociationRequest { .. } => "association_request",
+        }
+    }
+
+    /// Renders the message; links start with `public_url` (the portal's origin as browsers
+    /// reach it, e.g. `https://portal.example.com`).
+    pub fn render(&self, public_url: &str) -> Rendered {
+        let base = public_url.trim_end_matches('/');
+        match self {
+            Self::AssociationRequest {
+                mssp_name,
+                msp_name,
+                association_id: _,
+            } => {
+                let link = format!("{base}/msp");
+                let text = format!(
+                    "Hello,\n\n\
+                     {mssp_name} has asked for access to {msp_name}'s inventory and vulnerability data.\n\n\
+                     To approve or reject the request, sign in to the portal and open the \
+                     notifications bell:\n\n{link}\n\n\
+                     Nothing is shared until you approve. If you did not expect this request, reject it.\n"
+                );
+                let html = format!(
+                    "<!DOCTYPE html>\n<html><body>\n\
+                     <p>Hello,</p>\n\
+                     <p><strong>{mssp}</strong> has asked for access to <strong>{msp}</strong>'s \
+                     inventory and vulnerability data.</p>\n\
+                     <p>To approve or reject the request, sign in to the portal and open the \
+                     notifications bell:</p>\n\
+                     <p><a href=\"{href}\">{link_text}</a></p>\n\
+                     <p>Nothing is shared until you approve. If you did not expect this request, \
+                     reject it.</p>\n\
+                     </body></html>\n",
+                    mssp = encode_text(mssp_name),
+                    msp = encode_text(msp_name),
+                    href = encode_double_quoted_attribute(&link),
+                    link_text = encode_text(&link),
+                );
+                Rendered {
+                    subject: ASSOCIATION_REQUEST_SUBJECT.to_owned(),
+                    text,
+                    html,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(mssp: &str, msp: &str) -> Message {
+        Message::AssociationRequest {
+            mssp_name: mssp.into(),
+            msp_name: msp.into(),
+            association_id: 7,
+        }
+    }
+
+    #[test]
+    fn the_association_request_names_both_tenants_and_links_to_the_msp_portal() {
+        let rendered = request("Demo MSSP", "Northwind MSP").render("https://portal.example.com/");
+        assert_eq!(rendered.subject, "MSSP Approval Request");
+        for body in [&rendered.text, &rendered.html] {
+            assert!(body.contains("https://portal.example.com/msp"), "{body}");
+            assert!(!body.contains(".com//msp"), "{body}");
+            assert!(body.contains("notifications bell"), "{body}");
+        }
+        assert!(rendered.text.contains(
+            "Demo MSSP has asked for access to Northwind MSP's inventory and vulnerability data."
+        ));
+        assert!(
+            rendered
+                .html
+                .contains("href=\"https://portal.example.com/msp\"")
+        );
+    }
+
+    #[test]
+    fn user_text_is_escaped_in_html() {
+        let rendered = request("<script>alert(1)</script>", "A & B \"MSP\"").render("http://x");
+        assert!(!rendered.html.contains("<script>"), "{}", rendered.html);
+        assert!(rendered.html.contains("&lt;script&gt;"));
+        assert!(rendered.html.contains("A &amp; B"));
+        // The text body is plain text: it carries the names as typed.
+        assert!(rendered.text.contains("<script>alert(1)</script>"));
+    }
+
+    #[test]
+    fn messages_round_trip_as_tagged_json() {
+        let message = request("M", "N");
+        let json = serde_json::to_value(&message).expect("json");
+        assert_eq!(json["kind"], "association_request");
+        assert_eq!(json["kind"], message.kind());
+        assert_eq!(json["association_id"], 7);
+        let back: Message = serde_json::from_value(json).expect("parse");
+        assert_eq!(back, message);
+    }
+}
