@@ -128,6 +128,11 @@ impl<'a> Scoped<'a> {
         self.db.conn()
     }
 
+    /// The database handle, for work that outlives this borrow (an export under way).
+    pub(crate) fn db(&self) -> &'a Db {
+        self.db
+    }
+
     /// Rows of the scope's own tenant.
     pub fn own<E: TenantOwned>(&self) -> Select<E> {
         E::find().filter(E::tenant_column().eq(self.scope.tenant_id().0))
