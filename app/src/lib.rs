@@ -5,6 +5,7 @@
 //! (`ssr` module, server-function bodies) and never reaches the WASM bundle.
 
 pub mod associations;
+pub mod audit_log;
 pub mod auth;
 pub mod components;
 pub mod live;
@@ -61,10 +62,12 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/mssp") view=|| view! { <shell::PortalShell kind=TenantKind::Mssp/> } ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::GlobalDashboard ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=|| view! { <pages::Settings kind=TenantKind::Mssp/> } ssr=SsrMode::Async/>
+                    <Route path=path!("audit") view=audit_log::AuditLogPage ssr=SsrMode::Async/>
                 </ParentRoute>
                 <ParentRoute path=path!("/msp") view=|| view! { <shell::PortalShell kind=TenantKind::Msp/> } ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::MspHome ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=|| view! { <pages::Settings kind=TenantKind::Msp/> } ssr=SsrMode::Async/>
+                    <Route path=path!("audit") view=audit_log::AuditLogPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

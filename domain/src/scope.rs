@@ -130,12 +130,13 @@ impl<'a> Scoped<'a> {
         self.scope
     }
 
-    pub(crate) fn db(&self) -> &'a Db {
-        self.db
-    }
-
     pub fn conn(&self) -> &'a DatabaseConnection {
         self.db.conn()
+    }
+
+    /// The database handle: for transactions, and work that outlives this borrow.
+    pub(crate) fn db(&self) -> &'a Db {
+        self.db
     }
 
     /// Rows of the scope's own tenant.

@@ -1,6 +1,6 @@
 //! The HTTP router: one function builds it, for the server and for in-process tests alike.
 
-use crate::{health, live, middleware};
+use crate::{audit_csv, health, live, middleware};
 use app::ssr::{AppState, RequestAuth};
 use app::{App, shell};
 use axum::Router;
@@ -34,6 +34,7 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/events", get(live::events))
+        .route("/audit.csv", get(audit_csv::download))
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .route_layer(axum::middleware::from_fn(middleware::server_fn_status))

@@ -53,6 +53,15 @@ impl AppError {
         }
     }
 
+    /// This error, with a validation error turned into a bad request (400): for inputs that
+    /// are part of a URL (a filter, a page number) rather than the content of a form.
+    pub fn in_query(self) -> Self {
+        match self {
+            Self::Validation { message, .. } => Self::BadRequest(message),
+            other => other,
+        }
+    }
+
     /// The message for one form field, if this error is about that field.
     pub fn field_message(&self, field: &str) -> Option<&str> {
         match self {

@@ -1,15 +1,17 @@
 //! Value and wire types shared by the browser (WASM) and the server.
 //!
-//! Owns: parsed inputs (`TenantName`, `Email`, `Password`), newtype ids, enums of the domain
-//! (`TenantKind`, `Role`), the wire types server functions exchange, and the one user-facing
-//! error type, [`AppError`].
+//! Owns: parsed inputs (`TenantName`, `Email`, `Password`, the audit log's filter), newtype ids,
+//! enums of the domain (`TenantKind`, `Role`), the wire types server functions exchange, and the
+//! one user-facing error type, [`AppError`].
 //! Must not: depend on anything server-only (no database, no tokio) — it compiles to WASM.
 
+mod audit;
 mod error;
 mod ids;
 mod inputs;
 mod wire;
 
+pub use audit::{AuditFilter, AuditQuery};
 pub use error::AppError;
 pub use ids::{TenantId, UserId};
 pub use inputs::{Email, ParseError, Password, Reason, TenantName};

@@ -296,7 +296,7 @@ pub fn MspsPanel() -> AnyView {
                             let last = first + t.rows.len() as u64 - 1;
                             let total = t.total;
                             view! {
-                                <div class="table-wrap">
+                                <div class="table-scroll">
                                     <table class="table" aria-label="MSPs">
                                         <thead><tr>
                                             {header(MspSort::MspName, "MSP Name")}
@@ -313,7 +313,7 @@ pub fn MspsPanel() -> AnyView {
                                         </tbody>
                                     </table>
                                 </div>
-                                <nav class="pager" aria-label="MSPs pages">
+                                <nav class="table-pager" aria-label="MSPs pages">
                                     <span class="muted">{format!("Showing {first}–{last} of {total}")}</span>
                                     <button type="button" class="button" disabled=move || page.get() <= 1
                                         on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>

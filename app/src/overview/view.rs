@@ -3,6 +3,7 @@
 use super::{Activity, TeamMember};
 use crate::components::Panel;
 use leptos::prelude::*;
+use portal_types::CurrentUser;
 
 fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -32,6 +33,8 @@ pub fn TeamPanel(team: Vec<TeamMember>) -> impl IntoView {
 #[component]
 pub fn ActivityPanel(activity: Vec<Activity>) -> impl IntoView {
     let empty = activity.is_empty();
+    let audit_log =
+        use_context::<CurrentUser>().map(|user| crate::audit_log::page_path(user.tenant_kind));
     view! {
         <Panel id="activity" title="Recent activity">
             {empty.then(|| view! { <p class="muted">"Nothing has happened yet."</p> })}
@@ -40,6 +43,7 @@ pub fn ActivityPanel(activity: Vec<Activity>) -> impl IntoView {
                     <li><time>{when(&a.at)}</time>" "<strong>{a.actor}</strong>" "<code>{a.action}</code>" "{a.target}</li>
                 }).collect_view()}
             </ul>
+            {audit_log.map(|href| view! { <p class="panel-more"><a href=href>"View the full audit log"</a></p> })}
         </Panel>
     }
 }

@@ -18,10 +18,11 @@ pub fn CompanySelector() -> impl IntoView {
     }
 }
 
-/// Who is signed in, and sign-out.
+/// Who is signed in, links to Settings (MSP) and the audit log, and sign-out.
 #[component]
 pub fn UserMenu(user: CurrentUser) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    let audit = crate::audit_log::page_path(user.tenant_kind);
     view! {
         <details class="menu user-menu">
             <summary class="button ghost" aria-label="User menu">{user.display_name.clone()}</summary>
@@ -30,6 +31,7 @@ pub fn UserMenu(user: CurrentUser) -> impl IntoView {
                 <p class="muted">{user.email.to_string()}</p>
                 <p class="muted">{format!("{} · {}", user.tenant_name, user.role)}</p>
                 {(user.tenant_kind == portal_types::TenantKind::Msp).then(|| view! { <p><a href="/msp/settings">"Settings"</a></p> })}
+                <p><a href=audit>"Audit log"</a></p>
                 <ActionForm action=sign_out>
                     <button type="submit" class="button">"Sign out"</button>
                 </ActionForm>
