@@ -13,7 +13,7 @@ use crate::audit::{self, Actor};
 use crate::live::{Change, Topic};
 use crate::notifications::{self, New};
 use crate::{Db, Error, Result, Scope, Scoped};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use entity::{association, tenant, user};
 use portal_types::{Email, ParseError, Reason, Role, TenantId, TenantKind, TenantName};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
@@ -27,7 +27,8 @@ use sea_orm::{
 pub const ALREADY_ASSOCIATED: &str = "Tenant already associated to mssp";
 pub const NOT_FOUND: &str = "Email ID or Tenant Name not found";
 
-/// Days a pending request waits for a decision by default.
+/// Days a pending request waits for a decision unless the operator sets otherwise
+/// ([`Db::with_request_expiry_days`]).
 pub const DEFAULT_EXPIRY_DAYS: i64 = 14;
 
 pub use portal_types::AssociationStatus as Status;
@@ -172,7 +173,7 @@ pub async fn request(
         requested_email: Set(email.to_string()),
         requested_by_user_id: Set(Some(scope.principal().user_id.0)),
         requested_at: Set(now),
-        expires_at: Set(now + Duration::days(DEFAULT_EXPIRY_DAYS)),
+        expires_at: Set(now + db.request_expiry),
         ..Default::default()
     })
     .exec_with_returning(&txn)

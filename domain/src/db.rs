@@ -40,6 +40,8 @@ pub struct Db {
     conn: DatabaseConnection,
     engine: Engine,
     pub(crate) hub: crate::live::Hub,
+    /// How long a pending association request waits for a decision.
+    pub(crate) request_expiry: chrono::Duration,
 }
 
 impl Db {
@@ -69,7 +71,15 @@ impl Db {
             conn,
             engine,
             hub: crate::live::Hub::default(),
+            request_expiry: chrono::Duration::days(crate::associations::DEFAULT_EXPIRY_DAYS),
         })
+    }
+
+    /// Sets how many days a pending association request waits before it expires.
+    #[must_use]
+    pub fn with_request_expiry_days(mut self, days: u32) -> Self {
+        self.request_expiry = chrono::Duration::days(i64::from(days));
+        self
     }
 
     /// Runs every pending migration.

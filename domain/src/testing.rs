@@ -37,6 +37,19 @@ pub fn postgres_admin_url() -> String {
     std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
 }
 
+/// The scope of a demo user, signed in through the real sign-in with the demo password.
+pub async fn signed_in_scope(db: &Db, tenant: &str, email: &str) -> crate::Scope {
+    let credentials = crate::signin::Credentials {
+        tenant_name: tenant,
+        email,
+        password: crate::demo::PASSWORD,
+    };
+    let (_, principal) = crate::signin::sign_in(db, credentials, "test", chrono::Utc::now())
+        .await
+        .expect("sign in");
+    crate::Scope::resolve(db, principal).await.expect("scope")
+}
+
 impl TestDb {
     pub async fn sqlite() -> Self {
         let dir = std::env::temp_dir().join(unique_name());

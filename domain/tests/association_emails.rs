@@ -3,21 +3,13 @@
 
 use chrono::Utc;
 use domain::email::Message;
-use domain::signin::{self, Credentials};
+use domain::testing::signed_in_scope;
 use domain::{Scope, associations, db_test, demo};
 use entity::email_outbox;
 use sea_orm::{EntityTrait, QueryOrder};
 
 async fn mssp_owner(db: &domain::Db) -> Scope {
-    let credentials = Credentials {
-        tenant_name: demo::MSSP_NAME,
-        email: "owner@demo-mssp.test",
-        password: demo::PASSWORD,
-    };
-    let (_, principal) = signin::sign_in(db, credentials, "test", Utc::now())
-        .await
-        .expect("sign in");
-    Scope::resolve(db, principal).await.expect("scope")
+    signed_in_scope(db, demo::MSSP_NAME, "owner@demo-mssp.test").await
 }
 
 async fn outbox(test: &domain::testing::TestDb) -> Vec<email_outbox::Model> {

@@ -7,20 +7,8 @@ use domain::associations::{
 };
 use domain::live::{Change, Topic};
 use domain::notifications;
-use domain::signin::{self, Credentials};
-use domain::{Db, Error, Scope, db_test, demo};
-
-async fn scope_of(db: &Db, tenant: &str, email: &str) -> Scope {
-    let credentials = Credentials {
-        tenant_name: tenant,
-        email,
-        password: demo::PASSWORD,
-    };
-    let (_, principal) = signin::sign_in(db, credentials, "test", Utc::now())
-        .await
-        .expect("sign in");
-    Scope::resolve(db, principal).await.expect("scope")
-}
+use domain::testing::signed_in_scope;
+use domain::{Error, Scope, db_test, demo};
 
 struct Actors {
     mssp_owner: Scope,
@@ -46,10 +34,10 @@ async fn actors(test: &domain::testing::TestDb) -> Actors {
         .expect("clear");
     }
     Actors {
-        mssp_owner: scope_of(db, "Demo MSSP", "owner@demo-mssp.test").await,
-        mssp_viewer: scope_of(db, "Demo MSSP", "viewer@demo-mssp.test").await,
-        northwind: scope_of(db, "Northwind MSP", "admin@northwind-msp.test").await,
-        contoso: scope_of(db, "Contoso MSP", "admin@contoso-msp.test").await,
+        mssp_owner: signed_in_scope(db, "Demo MSSP", "owner@demo-mssp.test").await,
+        mssp_viewer: signed_in_scope(db, "Demo MSSP", "viewer@demo-mssp.test").await,
+        northwind: signed_in_scope(db, "Northwind MSP", "admin@northwind-msp.test").await,
+        contoso: signed_in_scope(db, "Contoso MSP", "admin@contoso-msp.test").await,
     }
 }
 
@@ -323,4 +311,15 @@ db_test!(async fn resend_and_expiry_are_audited_and_bounded(test) {
     // An expired request cannot be resent, decided or cancelled.
     assert!(matches!(associations::resend(db, &a.mssp_owner, id, late).await, Err(Error::Conflict(_))));
     assert!(matches!(associations::cancel(db, &a.mssp_owner, id, late).await, Err(Error::Conflict(_))));
+});
+
+db_test!(async fn the_expiry_is_the_operators_choice(test) {
+    let db = test.db.clone().with_request_expiry_days(3);
+    let a = actors(&test).await;
+    let now = Utc::now();
+    associations::request(&db, &a.mssp_owner, "Contoso MSP", "admin@contoso-msp.test", now).await.expect("request");
+    let page = associations::list_for_mssp(&db.scoped(&a.mssp_owner), &first_page()).await.expect("list");
+    let row = page.rows.iter().find(|r| r.msp_name == "Contoso MSP").expect("listed");
+    assert_eq!(row.expires_at - row.requested_at, Duration::days(3));
+    assert_eq!(associations::expire_due(&db, now + Duration::days(3)).await.expect("expire"), 1);
 });

@@ -3,22 +3,10 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::audit::{self, Actor, AuditFilter, EXPORT_BATCH, MAX_PER_PAGE};
-use domain::signin::{self, Credentials};
+use domain::testing::signed_in_scope;
 use domain::{Db, Error, Scope, db_test, demo};
 use entity::audit_event;
 use sea_orm::{ActiveValue::Set, EntityTrait};
-
-async fn scope_of(db: &Db, tenant: &str, email: &str) -> Scope {
-    let credentials = Credentials {
-        tenant_name: tenant,
-        email,
-        password: demo::PASSWORD,
-    };
-    let (_, principal) = signin::sign_in(db, credentials, "test", Utc::now())
-        .await
-        .expect("sign in");
-    Scope::resolve(db, principal).await.expect("scope")
-}
 
 struct Actors {
     mssp: Scope,
@@ -29,9 +17,9 @@ struct Actors {
 async fn actors(db: &Db) -> Actors {
     demo::load(db).await.expect("demo");
     Actors {
-        mssp: scope_of(db, "Demo MSSP", "owner@demo-mssp.test").await,
-        northwind: scope_of(db, "Northwind MSP", "admin@northwind-msp.test").await,
-        contoso: scope_of(db, "Contoso MSP", "admin@contoso-msp.test").await,
+        mssp: signed_in_scope(db, "Demo MSSP", "owner@demo-mssp.test").await,
+        northwind: signed_in_scope(db, "Northwind MSP", "admin@northwind-msp.test").await,
+        contoso: signed_in_scope(db, "Contoso MSP", "admin@contoso-msp.test").await,
     }
 }
 

@@ -53,6 +53,8 @@ pub struct Config {
     pub public_origin: Option<String>,
     /// How long in-flight requests get to finish at shutdown.
     pub shutdown_grace_secs: u64,
+    /// Days a pending association request waits for the MSP's decision before it expires.
+    pub association_expiry_days: u32,
     /// Folder for the default SQLite database and other local files.
     pub data_dir: PathBuf,
     /// The mail server: `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=required`
@@ -75,6 +77,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             public_origin: None,
             shutdown_grace_secs: 10,
+            association_expiry_days: 14,
             data_dir: PathBuf::from("data"),
             smtp_url: None,
             mail_from: "MSSP Portal <no-reply@localhost>".to_owned(),
@@ -109,6 +112,9 @@ impl Config {
                 || url.starts_with("postgresql://"))
         {
             return Err("DATABASE_URL must start with sqlite:// or postgres://".to_owned());
+        }
+        if !(1..=365).contains(&self.association_expiry_days) {
+            return Err("ASSOCIATION_EXPIRY_DAYS must be from 1 to 365".to_owned());
         }
         if self.database_max_connections == 0 {
             return Err("DATABASE_MAX_CONNECTIONS must be at least 1".to_owned());
@@ -168,6 +174,7 @@ impl fmt::Debug for Config {
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("public_origin", &self.public_origin)
             .field("shutdown_grace_secs", &self.shutdown_grace_secs)
+            .field("association_expiry_days", &self.association_expiry_days)
             .field("data_dir", &self.data_dir)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)

@@ -2,34 +2,50 @@
 //! The email outbox worker has a module of its own, [`crate::mailer`].
 
 use domain::Db;
+use std::future::Future;
 use std::time::Duration;
 
-/// Deletes expired sessions every ten minutes until the process stops.
-pub fn spawn_session_purge(db: Db) -> tokio::task::JoinHandle<()> {
+/// Runs `job` every `period` until the process stops, logging what it did (`what`, with the
+/// count it returns, when not zero) and any failure.
+fn spawn_every<F, Fut>(
+    db: Db,
+    period: Duration,
+    what: &'static str,
+    job: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn(Db) -> Fut + Send + 'static,
+    Fut: Future<Output = domain::Result<u64>> + Send,
+{
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(600));
+        let mut every = tokio::time::interval(period);
         loop {
             every.tick().await;
-            match domain::sessions::purge_expired(&db, chrono::Utc::now()).await {
+            match job(db.clone()).await {
                 Ok(0) => {}
-                Ok(purged) => tracing::info!(purged, "expired sessions purged"),
-                Err(error) => tracing::warn!(%error, "session purge failed"),
+                Ok(count) => tracing::info!(count, "{what}"),
+                Err(error) => tracing::warn!(%error, "{what}: failed"),
             }
         }
     })
 }
 
+/// Deletes expired sessions every ten minutes.
+pub fn spawn_session_purge(db: Db) -> tokio::task::JoinHandle<()> {
+    spawn_every(
+        db,
+        Duration::from_secs(600),
+        "expired sessions purged",
+        |db| async move { domain::sessions::purge_expired(&db, chrono::Utc::now()).await },
+    )
+}
+
 /// Expires pending association requests past their deadline, every minute.
 pub fn spawn_association_expiry(db: Db) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            every.tick().await;
-            match domain::associations::expire_due(&db, chrono::Utc::now()).await {
-                Ok(0) => {}
-                Ok(expired) => tracing::info!(expired, "association requests expired"),
-                Err(error) => tracing::warn!(%error, "association expiry failed"),
-            }
-        }
-    })
+    spawn_every(
+        db,
+        Duration::from_secs(60),
+        "association requests expired",
+        |db| async move { domain::associations::expire_due(&db, chrono::Utc::now()).await },
+    )
 }

@@ -26,7 +26,7 @@ pub async fn open_database(config: &Config) -> Result<Db, String> {
     db.migrate()
         .await
         .map_err(|e| format!("cannot migrate the database: {e}"))?;
-    Ok(db)
+    Ok(db.with_request_expiry_days(config.association_expiry_days))
 }
 
 /// Leptos settings: the `LEPTOS_*` variables cargo-leptos sets, with defaults that work for a

@@ -7,8 +7,8 @@
 use chrono::Utc;
 use domain::email::Message;
 use domain::outbox::{self, RetryPolicy};
-use domain::signin::{self, Credentials};
 use domain::testing::TestDb;
+use domain::testing::signed_in_scope;
 use domain::{Db, Scope, associations, db_test, demo};
 use entity::email_outbox;
 use mailin_embedded::{Handler, Response, Server, response};
@@ -171,15 +171,7 @@ async fn enqueue(db: &Db, to: &str, n: i64) -> i64 {
 }
 
 async fn mssp_owner(db: &Db) -> Scope {
-    let credentials = Credentials {
-        tenant_name: demo::MSSP_NAME,
-        email: "owner@demo-mssp.test",
-        password: demo::PASSWORD,
-    };
-    let (_, principal) = signin::sign_in(db, credentials, "test", Utc::now())
-        .await
-        .expect("sign in");
-    Scope::resolve(db, principal).await.expect("scope")
+    signed_in_scope(db, demo::MSSP_NAME, "owner@demo-mssp.test").await
 }
 
 db_test!(async fn the_association_request_email_arrives_by_smtp(test) {

@@ -315,9 +315,9 @@ pub fn MspsPanel() -> AnyView {
                                 </div>
                                 <nav class="table-pager" aria-label="MSPs pages">
                                     <span class="muted">{format!("Showing {first}–{last} of {total}")}</span>
-                                    <button type="button" class="button" disabled=move || page.get() <= 1
+                                    <button type="button" class="button" disabled=move || { page.get() <= 1 }
                                         on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>
-                                    <button type="button" class="button" disabled=move || last >= total
+                                    <button type="button" class="button" disabled={ last >= total }
                                         on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
                                 </nav>
                             }.into_any()
