@@ -16,7 +16,7 @@ use crate::{Db, Error, Result, Scope, Scoped};
 use chrono::{DateTime, Utc};
 use entity::{association, tenant, user};
 use portal_types::{Email, ParseError, Reason, Role, TenantId, TenantKind, TenantName};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
     FromQueryResult, JoinType, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -591,7 +591,7 @@ pub async fn list_for_mssp(scoped: &Scoped<'_>, query: &ListQuery) -> Result<Msp
                 message: format!("Search text can be at most {MAX_SEARCH_CHARS} characters."),
             }));
         }
-        Some(text) if !text.is_empty() => Some(text.to_lowercase()),
+        Some(text) if !text.is_empty() => Some(text),
         _ => None,
     };
     if query.page == 0 || query.per_page == 0 || query.per_page > MAX_PER_PAGE {
@@ -611,20 +611,16 @@ pub async fn list_for_mssp(scoped: &Scoped<'_>, query: &ListQuery) -> Result<Msp
         .filter(association::Column::Id.in_subquery(latest))
         .join(JoinType::InnerJoin, association::Relation::Msp.def());
     if let Some(text) = search {
-        let pattern = format!("%{}%", escape_like(&text));
         select = select.filter(
             Condition::any()
-                .add(
-                    Expr::expr(Func::lower(Expr::col((
-                        tenant::Entity,
-                        tenant::Column::Name,
-                    ))))
-                    .like(LikeExpr::new(pattern.clone()).escape('\\')),
-                )
-                .add(
-                    Expr::col((association::Entity, association::Column::RequestedEmail))
-                        .like(LikeExpr::new(pattern).escape('\\')),
-                ),
+                .add(crate::like::contains(
+                    (tenant::Entity, tenant::Column::Name),
+                    text,
+                ))
+                .add(crate::like::contains(
+                    (association::Entity, association::Column::RequestedEmail),
+                    text,
+                )),
         );
     }
     if let Some(status) = query.status {
@@ -665,18 +661,6 @@ pub async fn list_for_mssp(scoped: &Scoped<'_>, query: &ListQuery) -> Result<Msp
         .map(MspRequest::try_from)
         .collect::<Result<Vec<_>>>()?;
     Ok(MspPage { rows, total })
-}
-
-/// `%`, `_` and `\` match themselves.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }
 
 /// The MSP's view of its latest association: with which MSSP, and where it stands.

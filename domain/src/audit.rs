@@ -9,7 +9,6 @@ use crate::{Db, Error, Result, Scope, Scoped};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
 use portal_types::{ParseError, TenantId, UserId};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Select,
@@ -252,19 +251,17 @@ fn filtered(scoped: &Scoped<'_>, filter: &AuditFilter) -> Select<audit_event::En
     let mut query = scoped.own::<audit_event::Entity>();
     if let Some(action) = &filter.action {
         query = if filter.action_is_prefix() {
-            query.filter(
-                Expr::col((audit_event::Entity, audit_event::Column::Action))
-                    .like(LikeExpr::new(format!("{}%", escape_like(action))).escape(LIKE_ESCAPE)),
-            )
+            query.filter(crate::like::starts_with(
+                (audit_event::Entity, audit_event::Column::Action),
+                action,
+            ))
         } else {
             query.filter(audit_event::Column::Action.eq(action.as_str()))
         };
     }
     if let Some(text) = &filter.text {
-        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
         let contains = |column: audit_event::Column| {
-            Expr::expr(Func::lower(Expr::col((audit_event::Entity, column))))
-                .like(LikeExpr::new(pattern.clone()).escape(LIKE_ESCAPE))
+            crate::like::contains((audit_event::Entity, column), text)
         };
         query = query.filter(
             Condition::any()
@@ -287,30 +284,9 @@ fn newest_first(query: Select<audit_event::Entity>) -> Select<audit_event::Entit
         .order_by_desc(audit_event::Column::Id)
 }
 
-/// The LIKE escape character: not a backslash, whose quoting differs between engines.
-const LIKE_ESCAPE: char = '!';
-
-/// `text` with LIKE's wildcards (and the escape character) taken literally.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | LIKE_ESCAPE) {
-            escaped.push(LIKE_ESCAPE);
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wildcards_are_taken_literally() {
-        assert_eq!(escape_like("50%_off!"), "50!%!_off!!");
-        assert_eq!(escape_like("plain"), "plain");
-    }
 
     #[test]
     fn the_reason_comes_from_the_details() {

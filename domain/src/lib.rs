@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod email;
 mod error;
+mod like;
 pub mod live;
 pub mod notifications;
 pub mod outbox;
