@@ -1,5 +1,10 @@
 //! Small helpers shared by pages.
 
+/// A time as the portal shows it: minutes, in UTC.
+pub fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// Percent-encodes a query-string value (everything but unreserved characters and `/`).
 pub fn encode_query_value(value: &str) -> String {
     value

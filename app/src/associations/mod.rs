@@ -8,8 +8,10 @@ use leptos::prelude::*;
 use portal_types::{AppError, AssociationStatus};
 use serde::{Deserialize, Serialize};
 
+mod reason;
 mod view;
-pub use view::{AccessPanel, MspsPanel, NotificationBell, ReasonDialog, provide_reason_choice};
+pub use reason::{ReasonDialog, provide_reason_choice};
+pub use view::{AccessPanel, MspsPanel, NotificationBell};
 
 /// Columns the MSPs table sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -1,15 +1,13 @@
-//! The association views: the MSSP's MSPs panel (table, Add MSP, row actions), the MSP's
-//! notification bell and access panel, and the reason dialog they share.
+//! The association views: the MSSP's MSPs panel (table, Add MSP, row actions), and the MSP's
+//! notification bell and access panel. Decisions go through [`super::reason`].
 
+use super::reason::{Choice, PendingChoice, close_dialog, open_dialog, use_choice};
 use super::*;
 use crate::components::{EmptyState, ErrorNotice};
 use crate::live::use_live;
+use crate::util::when;
 use leptos::html;
 use portal_types::CurrentUser;
-
-fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
-}
 
 /// The Request Status badge, with the guide's labels.
 #[component]
@@ -19,183 +17,6 @@ pub fn StatusBadge(status: AssociationStatus) -> AnyView {
         status.as_str().to_lowercase().replace('_', "-")
     );
     view! { <span class=class>{status.label()}</span> }.into_any()
-}
-
-fn open_dialog(dialog: NodeRef<html::Dialog>) {
-    if let Some(dialog) = dialog.get_untracked() {
-        let _ = dialog.show_modal();
-    }
-}
-
-fn close_dialog(dialog: NodeRef<html::Dialog>) {
-    if let Some(dialog) = dialog.get_untracked() {
-        dialog.close();
-    }
-}
-
-/// What a reason dialog is about to do, once the user says Yes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PendingChoice {
-    pub id: i64,
-    pub kind: Choice,
-    /// Whom it concerns, for the dialog's question.
-    pub party: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Choice {
-    Approve,
-    Reject,
-    Revoke,
-}
-
-impl Choice {
-    fn title(self) -> &'static str {
-        match self {
-            Self::Approve => "Approve request",
-            Self::Reject => "Reject request",
-            Self::Revoke => "Revoke access",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::Approve => "Approval reason",
-            Self::Reject => "Rejection reason",
-            Self::Revoke => "Revocation reason",
-        }
-    }
-
-    fn question(self, party: &str) -> String {
-        match self {
-            Self::Approve => {
-                format!("Give {party} access to your inventory and vulnerability data?")
-            }
-            Self::Reject => format!("Refuse {party}'s request?"),
-            Self::Revoke => {
-                format!("End {party}'s access now? Its data disappears from their views at once.")
-            }
-        }
-    }
-}
-
-/// The page's one reason dialog: set a [`PendingChoice`] here to open it.
-#[derive(Debug, Clone, Copy)]
-pub struct ReasonChoice(pub RwSignal<Option<PendingChoice>>);
-
-/// Provides the page's [`ReasonChoice`]; the shell calls it before rendering its content.
-pub fn provide_reason_choice() {
-    provide_context(ReasonChoice(RwSignal::new(None)));
-}
-
-fn use_choice() -> RwSignal<Option<PendingChoice>> {
-    expect_context::<ReasonChoice>().0
-}
-
-/// Asks for the reason a decision needs. The reason is required: Yes does nothing without it.
-/// Cancel (or Escape) closes the dialog and changes nothing. The shell renders one per page
-/// and provides [`ReasonChoice`].
-#[component]
-pub fn ReasonDialog() -> AnyView {
-    let choice = use_choice();
-    let dialog = NodeRef::<html::Dialog>::new();
-    let reason = RwSignal::new(String::new());
-    let missing = RwSignal::new(false);
-    let decide = ServerAction::<DecideRequest>::new();
-    let revoke = ServerAction::<RevokeAssociation>::new();
-    let live = use_live();
-    let error = RwSignal::new(None::<AppError>);
-    let pending = Signal::derive(move || decide.pending().get() || revoke.pending().get());
-
-    // Open whenever a choice is made; reset the form for each.
-    Effect::new(move |_| {
-        if choice.get().is_some() {
-            reason.set(String::new());
-            missing.set(false);
-            error.set(None);
-            open_dialog(dialog);
-        }
-    });
-    let finish = move |result: Option<Result<(), AppError>>| match result {
-        Some(Ok(())) => {
-            close_dialog(dialog);
-            choice.set(None);
-            live.refresh_associations();
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    };
-    Effect::new(move |_| finish(decide.value().get()));
-    Effect::new(move |_| finish(revoke.value().get()));
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let text = reason.get_untracked();
-        if text.trim().is_empty() {
-            missing.set(true);
-            return;
-        }
-        let Some(current) = choice.get_untracked() else {
-            return;
-        };
-        error.set(None);
-        match current.kind {
-            Choice::Approve | Choice::Reject => {
-                decide.dispatch(DecideRequest {
-                    id: current.id,
-                    approve: current.kind == Choice::Approve,
-                    reason: text,
-                });
-            }
-            Choice::Revoke => {
-                revoke.dispatch(RevokeAssociation {
-                    id: current.id,
-                    reason: text,
-                });
-            }
-        }
-    };
-    let cancel = move |_| {
-        close_dialog(dialog);
-        choice.set(None);
-    };
-    let on_close = move |_| choice.set(None);
-    let current = move || choice.get();
-    view! {
-        <dialog node_ref=dialog class="dialog" aria-labelledby="reason-title" on:close=on_close>
-            <form class="form" on:submit=submit novalidate>
-                <h2 id="reason-title">{move || current().map(|c| c.kind.title())}</h2>
-                <p>{move || current().map(|c| c.kind.question(&c.party))}</p>
-                <label for="reason">{move || current().map(|c| c.kind.label())}" (required)"</label>
-                <textarea
-                    id="reason"
-                    name="reason"
-                    rows="3"
-                    maxlength="1000"
-                    required
-                    aria-required="true"
-                    aria-invalid=move || missing.get().to_string()
-                    aria-describedby="reason-hint"
-                    prop:value=move || reason.get()
-                    on:input=move |ev| {
-                        reason.set(event_target_value(&ev));
-                        missing.set(false);
-                    }
-                ></textarea>
-                <p id="reason-hint" class=move || if missing.get() { "field-error" } else { "muted" }>
-                    {move || if missing.get() { "A reason is required." } else { "A reason is required; both sides see it in the audit log." }}
-                </p>
-                {move || error.get().map(|error| view! { <ErrorNotice error/> })}
-                <div class="dialog-actions">
-                    <button type="button" class="button" on:click=cancel>"Cancel"</button>
-                    <button type="submit" class="button primary" disabled=move || pending.get()>
-                        {move || if pending.get() { "Saving…" } else { "Yes" }}
-                    </button>
-                </div>
-            </form>
-        </dialog>
-    }
-    .into_any()
 }
 
 /// The MSSP's MSPs: Add MSP, and every MSP asked with its Request Status, live.

@@ -2,12 +2,9 @@
 
 use super::{Activity, TeamMember};
 use crate::components::Panel;
+use crate::util::when;
 use leptos::prelude::*;
 use portal_types::CurrentUser;
-
-fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
-}
 
 #[component]
 pub fn TeamPanel(team: Vec<TeamMember>) -> impl IntoView {
