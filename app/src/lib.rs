@@ -52,6 +52,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // First, before anything that serializes to the page, so server and browser agree.
+    auth::provide_session();
     view! {
         <Stylesheet id="leptos" href="/pkg/mssp-portal.css"/>
         <Title formatter=|page: String| if page.is_empty() { "MSSP Portal".to_owned() } else { format!("{page} · MSSP Portal") }/>

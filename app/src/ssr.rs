@@ -11,9 +11,8 @@ use http::{HeaderValue, StatusCode, request::Parts};
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use portal_types::{AppError, TenantKind};
+use portal_types::{AppError, CurrentUser, TenantKind};
 use std::sync::Arc;
-use tokio::sync::OnceCell;
 
 pub const SESSION_COOKIE: &str = "mssp_session";
 pub const THEME_COOKIE: &str = "mssp_theme";
@@ -43,10 +42,32 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The principal of this request, resolved once and shared by every server function and
-/// resource that asks during the request. Provided per request by the server.
-#[derive(Clone, Default)]
-pub struct RequestAuth(Arc<OnceCell<Option<Principal>>>);
+/// This request's session, resolved once by the server before anything else runs: pages,
+/// server functions, downloads and the event stream all read it from the request's extensions.
+/// A page can then know who is signed in synchronously, with nothing to wait for.
+#[derive(Debug, Clone)]
+pub struct RequestSession(pub Result<Option<Principal>, AppError>);
+
+impl RequestSession {
+    /// Resolves the session cookie among `headers`. A malformed or forged cookie is simply no
+    /// session; a database failure is kept as the error, for whoever needs the principal.
+    pub async fn resolve(db: &Db, headers: &http::HeaderMap) -> Self {
+        let token = headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find_map(|header| cookie_value(header, SESSION_COOKIE))
+            .and_then(|raw| domain::sessions::SessionToken::parse(&raw));
+        let Some(token) = token else {
+            return Self(Ok(None));
+        };
+        Self(
+            domain::sessions::resolve(db, &token, chrono::Utc::now())
+                .await
+                .map_err(AppError::from),
+        )
+    }
+}
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| internal("application state missing"))
@@ -66,40 +87,51 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|header| header.split(';'))
+        .find_map(|header| cookie_value(header, name))
+}
+
+/// `name`'s value in one `Cookie` header.
+fn cookie_value(header: &str, name: &str) -> Option<String> {
+    header
+        .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value.trim_matches('"').to_owned())
 }
 
-/// The signed-in principal, or `None`. A malformed or forged cookie is simply no session.
-pub async fn principal() -> Result<Option<Principal>, AppError> {
-    let Some(parts) = use_context::<Parts>() else {
+/// The signed-in principal, or `None` (also outside a request, and for a request the session
+/// middleware did not see, such as the not-found fallback).
+pub fn principal() -> Result<Option<Principal>, AppError> {
+    use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestSession>().cloned())
+        .map_or(Ok(None), |session| session.0)
+}
+
+/// The signed-in user as pages see them, or `None`.
+pub fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let Some(principal) = principal()? else {
         return Ok(None);
     };
-    let cache = use_context::<RequestAuth>().unwrap_or_default();
     let state = state()?;
-    cache
-        .0
-        .get_or_try_init(|| async {
-            let Some(token) = cookie(&parts, SESSION_COOKIE)
-                .and_then(|raw| domain::sessions::SessionToken::parse(&raw))
-            else {
-                return Ok(None);
-            };
-            domain::sessions::resolve(&state.db, &token, chrono::Utc::now())
-                .await
-                .map_err(AppError::from)
-        })
-        .await
-        .cloned()
+    Ok(Some(CurrentUser {
+        user_id: principal.user_id,
+        tenant_id: principal.tenant_id,
+        tenant_name: principal.tenant_name,
+        tenant_kind: principal.tenant_kind,
+        email: principal.email,
+        display_name: principal.display_name,
+        role: principal.role,
+        support_email: state.settings.support_email.clone(),
+    }))
 }
 
 /// The scope of the signed-in principal, refusing anonymous callers and, when `kind` is
 /// given, principals of the other kind of tenant (as "not found").
 pub async fn scope_of(kind: Option<TenantKind>) -> Result<Scope, AppError> {
-    let principal = principal().await?.ok_or(AppError::Unauthenticated)?;
+    // Everything from the context first: a server function's future may be polled again
+    // after the reactive owner that started it is gone.
     let state = state()?;
+    let principal = principal()?.ok_or(AppError::Unauthenticated)?;
     let scope = Scope::resolve(&state.db, principal).await?;
     if let Some(kind) = kind {
         scope.require_kind(kind)?;
@@ -116,18 +148,28 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if is_plain_form_post() {
         return result;
     }
-    if let (Err(error), Some(response)) = (&result, use_context::<ResponseOptions>()) {
-        response.set_status(
-            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        );
-        if let AppError::RateLimited { retry_after_secs } = error {
-            response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
-        }
+    if let Err(error) = &result {
+        set_error_status(error);
     }
     result
 }
 
-fn is_plain_form_post() -> bool {
+/// Sets the response status (and `Retry-After`) for `error`: a server function's reply, or a
+/// page that shows the error.
+pub fn set_error_status(error: &AppError) {
+    let Some(response) = use_context::<ResponseOptions>() else {
+        return;
+    };
+    response.set_status(
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+    );
+    if let AppError::RateLimited { retry_after_secs } = error {
+        response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+    }
+}
+
+/// Whether this request is an HTML form posted without JavaScript (it expects a page back).
+pub fn is_plain_form_post() -> bool {
     use_context::<Parts>().is_some_and(|parts| {
         parts.method == http::Method::POST
             && parts

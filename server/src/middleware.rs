@@ -1,5 +1,6 @@
-//! HTTP middleware: cross-site request refusal and security headers.
+//! HTTP middleware: the request's session, cross-site request refusal and security headers.
 
+use app::ssr::{AppState, RequestSession};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -58,6 +59,19 @@ fn is_cross_site(headers: &HeaderMap, allowed: &SameOrigin) -> bool {
         (Some(authority), Some(host)) => !authority.eq_ignore_ascii_case(host),
         _ => true,
     }
+}
+
+/// Resolves the request's session once, before any handler runs, into the request's
+/// extensions ([`RequestSession`]): pages, server functions, downloads and the event stream
+/// all read it from there.
+pub async fn resolve_session(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let session = RequestSession::resolve(&state.db, request.headers()).await;
+    request.extensions_mut().insert(session);
+    next.run(request).await
 }
 
 /// Gives server-function errors their real status. Errors raised before our code runs

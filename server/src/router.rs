@@ -1,7 +1,7 @@
 //! The HTTP router: one function builds it, for the server and for in-process tests alike.
 
 use crate::{audit_csv, health, live, middleware};
-use app::ssr::{AppState, RequestAuth};
+use app::ssr::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::routing::get;
@@ -21,7 +21,6 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            provide_context(RequestAuth::default());
             leptos::nonce::provide_nonce();
         }
     };
@@ -38,6 +37,7 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .route_layer(axum::middleware::from_fn(middleware::server_fn_status))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_session))
         .layer(axum::middleware::from_fn_with_state(same_origin, middleware::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(middleware::security_headers))

@@ -1,11 +1,10 @@
 //! Authentication for the plain axum routes (downloads, the live event stream): the same
 //! session cookie and the same tenant scope as the server functions.
 
-use app::ssr::{AppState, SESSION_COOKIE, cookie};
+use app::ssr::{AppState, RequestSession};
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use domain::Scope;
-use domain::sessions::SessionToken;
 use http::StatusCode;
 use http::request::Parts;
 use portal_types::AppError;
@@ -37,11 +36,13 @@ impl FromRequestParts<AppState> for SignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = cookie(parts, SESSION_COOKIE)
-            .and_then(|raw| SessionToken::parse(&raw))
-            .ok_or(ErrorResponse(AppError::Unauthenticated))?;
-        let principal = domain::sessions::resolve(&state.db, &token, chrono::Utc::now())
-            .await?
+        // Resolved by the session middleware; a request it did not see is anonymous.
+        let principal = parts
+            .extensions
+            .get::<RequestSession>()
+            .cloned()
+            .map_or(Ok(None), |session| session.0)
+            .map_err(ErrorResponse)?
             .ok_or(ErrorResponse(AppError::Unauthenticated))?;
         Ok(Self(Scope::resolve(&state.db, principal).await?))
     }

@@ -15,6 +15,9 @@ http_test!(async fn anonymous_visitors_are_sent_to_sign_in(app) {
         let reply = app.call(function, &[], None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{function}");
     }
+    // The way back keeps the query of the page asked for.
+    let reply = app.get("/mssp/audit?from=2026-11-01&q=a", None).await;
+    assert_eq!(reply.header("location"), Some("/login?next=/mssp/audit%3Ffrom%3D2026-11-01%26q%3Da"));
     let login = app.get("/login", None).await;
     assert_eq!(login.status, StatusCode::OK);
     assert!(login.body.contains("Tenant Name"));

@@ -1,7 +1,7 @@
 //! The sign-in page: step one asks for the tenant name (a plain GET form, so the name lands in
 //! the URL and survives a reload); step two asks for email and password.
 
-use super::{SignIn, signed_in_user};
+use super::{SignIn, load_page_after, use_session};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -18,15 +18,11 @@ pub fn LoginPage() -> impl IntoView {
             .filter(|t| !t.is_empty())
     };
     let next = move || query.read().get("next");
-    let user = Resource::new_blocking(|| (), |_| signed_in_user());
+    let signed_in = matches!(use_session(), Ok(Some(_)));
 
     view! {
         <Title text="Sign in"/>
-        <Suspense>
-            {move || Suspend::new(async move {
-                matches!(user.await, Ok(Some(_))).then(|| view! { <Redirect path="/"/> })
-            })}
-        </Suspense>
+        {signed_in.then(|| view! { <Redirect path="/"/> })}
         <main class="auth-page">
             <section class="auth-card" aria-labelledby="sign-in-heading">
                 <img class="auth-logo logo-light" src="/logo-light.svg" alt="" width="40" height="40"/>
@@ -59,6 +55,7 @@ fn TenantStep(next: Option<String>) -> impl IntoView {
 #[component]
 fn CredentialsStep(tenant: String, next: Option<String>) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
+    load_page_after(action);
     let error = move || action.value().get().and_then(Result::err);
     let change_href = match &next {
         Some(next) => format!("/login?next={}", crate::util::encode_query_value(next)),

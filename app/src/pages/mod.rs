@@ -1,6 +1,6 @@
 //! Pages that are not a feature of their own yet: home redirects and the portals' landing pages.
 
-use crate::auth::signed_in_user;
+use crate::auth::use_session;
 use crate::components::{EmptyState, Panel};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,19 +10,12 @@ use portal_types::{CurrentUser, TenantKind};
 /// `/`: sends each visitor to their own portal, or to sign-in.
 #[component]
 pub fn Home() -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |_| signed_in_user());
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                let path = match user.await {
-                    Ok(Some(user)) if user.tenant_kind == TenantKind::Mssp => "/mssp",
-                    Ok(Some(_)) => "/msp",
-                    _ => "/login",
-                };
-                view! { <Redirect path/> }
-            })}
-        </Suspense>
-    }
+    let path = match use_session() {
+        Ok(Some(user)) if user.tenant_kind == TenantKind::Mssp => "/mssp",
+        Ok(Some(_)) => "/msp",
+        _ => "/login",
+    };
+    view! { <Redirect path/> }
 }
 
 /// The MSSP's Global dashboard: Inventory, Vulnerabilities, MSPs.

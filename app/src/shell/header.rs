@@ -1,6 +1,6 @@
 //! Header widgets: company selector and user menu (the bell lives with the associations).
 
-use crate::auth::SignOut;
+use crate::auth::{SignOut, load_page_after};
 use leptos::prelude::*;
 use portal_types::CurrentUser;
 
@@ -22,6 +22,7 @@ pub fn CompanySelector() -> impl IntoView {
 #[component]
 pub fn UserMenu(user: CurrentUser) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    load_page_after(sign_out);
     let audit = crate::audit_log::page_path(user.tenant_kind);
     view! {
         <details class="menu user-menu">

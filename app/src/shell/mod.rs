@@ -8,7 +8,7 @@
 mod header;
 
 use crate::associations::{NotificationBell, ReasonDialog};
-use crate::auth::signed_in_user;
+use crate::auth::use_session;
 use crate::components::{ErrorNotice, NotFound};
 use header::{CompanySelector, UserMenu};
 use leptos::prelude::*;
@@ -16,32 +16,44 @@ use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
 use portal_types::{CurrentUser, TenantKind};
 
-/// Loads the signed-in user before anything renders (blocking, so the server sends the whole
-/// shell or a redirect, never a flash of the wrong one).
+/// The portal around every page of one kind of tenant. Who is signed in is known before the
+/// first render (see [`crate::auth::Session`]), so the server sends the whole shell or a
+/// redirect, never a flash of the wrong one, and nothing here waits.
 #[component]
-pub fn PortalShell(kind: TenantKind) -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |_| signed_in_user());
-    let location = use_location();
-    view! {
-        <Suspense fallback=|| view! { <div class="loading-page" aria-busy="true">"Loading…"</div> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) if user.tenant_kind == kind => {
-                        provide_context(user.clone());
-                        crate::live::provide_live_updates();
-                        crate::associations::provide_reason_choice();
-                        view! { <Frame user/> }.into_any()
-                    }
-                    Ok(Some(_)) => view! { <NotFound/> }.into_any(),
-                    Ok(None) => {
-                        let here = location.pathname.get_untracked();
-                        let path = format!("/login?next={}", crate::util::encode_query_value(&here));
-                        view! { <Redirect path/> }.into_any()
-                    }
-                    Err(error) => view! { <main class="center-page"><ErrorNotice error/></main> }.into_any(),
-                }
-            })}
-        </Suspense>
+pub fn PortalShell(kind: TenantKind) -> AnyView {
+    match use_session() {
+        Ok(Some(user)) if user.tenant_kind == kind => {
+            provide_context(user.clone());
+            crate::live::provide_live_updates();
+            crate::associations::provide_reason_choice();
+            view! { <Frame user/> }.into_any()
+        }
+        Ok(Some(_)) => view! { <NotFound/> }.into_any(),
+        Ok(None) => {
+            let location = use_location();
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                search_part(&location.search.get_untracked())
+            );
+            let path = format!("/login?next={}", crate::util::encode_query_value(&here));
+            view! { <Redirect path/> }.into_any()
+        }
+        Err(error) => {
+            #[cfg(feature = "ssr")]
+            crate::ssr::set_error_status(&error);
+            view! { <main class="center-page"><ErrorNotice error/></main> }.into_any()
+        }
+    }
+}
+
+/// A query string as it follows a path: empty, or `?` and the query.
+fn search_part(search: &str) -> String {
+    let search = search.trim_start_matches('?');
+    if search.is_empty() {
+        String::new()
+    } else {
+        format!("?{search}")
     }
 }
 

@@ -11,6 +11,9 @@ use http_body_util::BodyExt;
 use server::config::Config;
 use tower::ServiceExt;
 
+/// How long one request may take in a test before it counts as hung.
+pub const RESPONSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub struct TestApp {
     pub router: Router,
     pub test_db: TestDb,
@@ -71,26 +74,35 @@ impl TestApp {
         Self { router, test_db }
     }
 
+    /// Sends one request through the router and reads the whole response. A response that
+    /// does not finish within [`RESPONSE_LIMIT`] fails the test (a render that never completes
+    /// would otherwise hang the suite).
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response: Response<Body> = self
-            .router
-            .clone()
-            .oneshot(request)
+        let what = format!("{} {}", request.method(), request.uri());
+        let exchange = async {
+            let response: Response<Body> = self
+                .router
+                .clone()
+                .oneshot(request)
+                .await
+                .expect("infallible");
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            Reply {
+                status,
+                headers,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            }
+        };
+        tokio::time::timeout(RESPONSE_LIMIT, exchange)
             .await
-            .expect("infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+            .unwrap_or_else(|_| panic!("{what}: no complete response within {RESPONSE_LIMIT:?}"))
     }
 
     pub async fn get(&self, path: &str, session: Option<&str>) -> Reply {
