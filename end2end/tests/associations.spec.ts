@@ -20,11 +20,6 @@ async function notReloaded(page: Page) {
   expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
 }
 
-// KNOWN DEFECT (issue 4 note): some page loads still hit a hydration mismatch, which leaves the
-// page inert. Until it is fixed this test may need a second try; Playwright reports such a run
-// as "flaky", so the defect stays visible. Remove the retries with the fix.
-test.describe.configure({ retries: 2 });
-
 test('an MSSP adds an MSP and sees the MSP approve it live', async ({ browser }) => {
   const mssp = await portal(browser, 'Demo MSSP', 'owner@demo-mssp.test');
   const msp = await portal(browser, 'Fabrikam MSP', 'admin@fabrikam-msp.test');

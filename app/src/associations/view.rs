@@ -322,25 +322,30 @@ pub fn NotificationBell() -> AnyView {
     let choice = use_choice();
     let menu = NodeRef::<html::Details>::new();
     let unread = move || inbox.get().and_then(Result::ok).map_or(0, |i| i.unread);
-    let label = move || match unread() {
-        0 => "Notifications, none unread".to_owned(),
-        1 => "Notifications, 1 unread".to_owned(),
-        n => format!("Notifications, {n} unread"),
-    };
     let on_toggle = move |_| {
         let open = menu.get_untracked().is_some_and(|m| m.open());
         if open && unread() > 0 {
             mark_read.dispatch(MarkNotificationsRead {});
         }
     };
+    // The count is read inside a Transition like every other view of a resource, so the page
+    // the server sends and the one the browser hydrates have the same shape.
     view! {
         <details class="menu bell" node_ref=menu on:toggle=on_toggle>
-            <summary class="button ghost" aria-label=label>
+            <summary class="button ghost" aria-labelledby="bell-name">
                 <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2">
                     <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/>
                     <path d="M13.73 21a2 2 0 0 1-3.46 0"/>
                 </svg>
-                {move || (unread() > 0).then(|| view! { <span class="bell-count" data-testid="bell-count">{unread()}</span> })}
+                <Transition fallback=|| view! { <span id="bell-name" class="visually-hidden">"Notifications"</span> }>
+                    {move || Suspend::new(async move {
+                        let count = inbox.await.map_or(0, |i| i.unread);
+                        view! {
+                            <span id="bell-name" class="visually-hidden">{bell_label(count)}</span>
+                            {(count > 0).then(|| view! { <span class="bell-count" data-testid="bell-count" aria-hidden="true">{count}</span> })}
+                        }
+                    })}
+                </Transition>
             </summary>
             <div class="menu-panel notifications" role="region" aria-label="Notifications">
                 <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -360,6 +365,15 @@ pub fn NotificationBell() -> AnyView {
         </details>
     }
     .into_any()
+}
+
+/// The bell's accessible name, with the unread count.
+fn bell_label(unread: u64) -> String {
+    match unread {
+        0 => "Notifications, none unread".to_owned(),
+        1 => "Notifications, 1 unread".to_owned(),
+        n => format!("Notifications, {n} unread"),
+    }
 }
 
 #[component]
