@@ -4,11 +4,20 @@
 //! functions exchange the wire types of `portal-types`) or be queried around the tenant scope
 //! of the `domain` crate.
 
+pub mod agent;
+pub mod api_idempotency;
+pub mod asset;
 pub mod association;
 pub mod audit_event;
 pub mod auth_throttle;
+pub mod company;
+pub mod company_rollup;
 pub mod email_outbox;
+pub mod enrollment_token;
+pub mod finding;
 pub mod notification;
+pub mod rollup_snapshot;
 pub mod session;
 pub mod tenant;
 pub mod user;
+pub mod vulnerability;

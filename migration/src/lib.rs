@@ -14,6 +14,7 @@ mod m20261127_000005_create_auth_throttle;
 mod m20261127_000006_create_associations;
 mod m20261127_000007_email_outbox;
 mod m20261127_000008_create_notifications;
+mod m20261127_000009_create_inventory;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_create_associations::Migration),
             Box::new(m20261127_000007_email_outbox::Migration),
             Box::new(m20261127_000008_create_notifications::Migration),
+            Box::new(m20261127_000009_create_inventory::Migration),
         ]
     }
 }
