@@ -29,6 +29,15 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// The signed-in user of `scope`.
+    pub fn of(scope: &crate::Scope) -> Self {
+        let p = scope.principal();
+        Self::User {
+            id: p.user_id,
+            email: p.email.to_string(),
+        }
+    }
+
     fn parts(&self) -> (Option<i64>, String) {
         match self {
             Self::User { id, email } => (Some(id.0), email.clone()),

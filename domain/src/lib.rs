@@ -8,6 +8,7 @@
 
 pub mod associations;
 pub mod audit;
+pub mod companies;
 pub mod db;
 pub mod demo;
 pub mod email;

@@ -15,6 +15,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_one = "super::company_rollup::Entity")]
+    Rollup,
+}
+
+impl Related<super::company_rollup::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Rollup.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

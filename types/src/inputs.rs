@@ -33,28 +33,13 @@ impl TenantName {
     pub const MAX_CHARS: usize = 100;
 
     pub fn parse(raw: &str) -> Result<Self, ParseError> {
-        let name = raw.trim();
-        let chars = name.chars().count();
-        if chars == 0 {
-            return Err(ParseError::new("tenant_name", "Enter the tenant name."));
-        }
-        if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&chars) {
-            return Err(ParseError::new(
-                "tenant_name",
-                format!(
-                    "A tenant name has {} to {} characters.",
-                    Self::MIN_CHARS,
-                    Self::MAX_CHARS
-                ),
-            ));
-        }
-        if name.chars().any(char::is_control) {
-            return Err(ParseError::new(
-                "tenant_name",
-                "A tenant name cannot contain control characters.",
-            ));
-        }
-        Ok(Self(name.to_owned()))
+        display_name(
+            raw,
+            "tenant_name",
+            "tenant name",
+            Self::MIN_CHARS..=Self::MAX_CHARS,
+        )
+        .map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -64,6 +49,79 @@ impl TenantName {
     /// The case-insensitive identity of the name, as stored in the unique index.
     pub fn key(&self) -> String {
         self.0.to_lowercase()
+    }
+}
+
+/// A trimmed display name whose length in characters is within `chars`, with no control
+/// characters. `what` names it in messages ("tenant name"), `field` is its form field.
+fn display_name(
+    raw: &str,
+    field: &'static str,
+    what: &str,
+    chars: std::ops::RangeInclusive<usize>,
+) -> Result<String, ParseError> {
+    let name = raw.trim();
+    let count = name.chars().count();
+    if count == 0 {
+        return Err(ParseError::new(field, format!("Enter the {what}.")));
+    }
+    if !chars.contains(&count) {
+        let (min, max) = (chars.start(), chars.end());
+        let range = if *min == 1 {
+            format!("at most {max} characters")
+        } else {
+            format!("{min} to {max} characters")
+        };
+        return Err(ParseError::new(field, format!("A {what} has {range}.")));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(ParseError::new(
+            field,
+            format!("A {what} cannot contain control characters."),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// A company's display name: trimmed, 1–100 characters, no control characters. Unique per MSP
+/// tenant, case-insensitively: compare [`CompanyName::key`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CompanyName(String);
+
+impl CompanyName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        display_name(raw, "name", "company name", 1..=Self::MAX_CHARS).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The case-insensitive identity of the name, as stored in the unique index.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+impl TryFrom<String> for CompanyName {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<CompanyName> for String {
+    fn from(value: CompanyName) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for CompanyName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -254,6 +312,22 @@ mod tests {
             name.key(),
             TenantName::parse("NORTHWIND msp").expect("valid").key()
         );
+    }
+
+    #[test]
+    fn company_names_are_trimmed_bounded_and_keyed() {
+        let name = CompanyName::parse("  Acme Dental ").expect("valid");
+        assert_eq!(name.as_str(), "Acme Dental");
+        assert_eq!(name.key(), "acme dental");
+        assert!(CompanyName::parse("A").is_ok());
+        let empty = CompanyName::parse("  ").expect_err("empty");
+        assert_eq!(
+            (empty.field, empty.message.as_str()),
+            ("name", "Enter the company name.")
+        );
+        let long = CompanyName::parse(&"x".repeat(101)).expect_err("long");
+        assert_eq!(long.message, "A company name has at most 100 characters.");
+        assert!(CompanyName::parse("a\u{7}b").is_err());
     }
 
     #[test]

@@ -14,5 +14,5 @@ mod wire;
 pub use audit::{AuditFilter, AuditQuery};
 pub use error::AppError;
 pub use ids::{TenantId, UserId};
-pub use inputs::{Email, ParseError, Password, Reason, TenantName};
+pub use inputs::{CompanyName, Email, ParseError, Password, Reason, TenantName};
 pub use wire::{AssociationStatus, CurrentUser, Role, TenantKind, Theme};

@@ -65,14 +65,6 @@ impl Scoped<'_> {
     }
 }
 
-fn actor(scope: &Scope) -> Actor {
-    let p = scope.principal();
-    Actor::User {
-        id: p.user_id,
-        email: p.email.to_string(),
-    }
-}
-
 fn active() -> Condition {
     Condition::any()
         .add(association::Column::Status.eq(Status::PendingApproval.as_str()))
@@ -208,7 +200,7 @@ pub async fn request(
     audit_both(
         &txn,
         &row,
-        &actor(scope),
+        &Actor::of(scope),
         "association.request",
         &msp.name,
         details,
@@ -240,7 +232,7 @@ pub async fn resend(db: &Db, scope: &Scope, id: i64, now: DateTime<Utc>) -> Resu
     audit::record(
         &txn,
         scope.tenant_id(),
-        &actor(scope),
+        &Actor::of(scope),
         "association.resend",
         &row.requested_email,
         details,
@@ -431,7 +423,7 @@ async fn transition(
     audit_both(
         &txn,
         &found,
-        &actor(scope),
+        &Actor::of(scope),
         action,
         &found.requested_email,
         details,

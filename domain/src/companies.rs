@@ -1,0 +1,218 @@
+//! An MSP's client companies: create, rename, delete (with everything under them), and the
+//! companies table with each company's roll-up counters.
+//!
+//! Only MSP owners and admins change companies; every query goes through the tenant scope, so
+//! another tenant's company is "not found". A company is created with its roll-up row, in one
+//! transaction, so the counters exist from the start.
+
+use crate::audit::{self, Actor};
+use crate::scope::TenantOwned;
+use crate::{Error, Result, Scoped};
+use chrono::{DateTime, SubsecRound, Utc};
+use entity::{company, company_rollup};
+use portal_types::{CompanyName, TenantKind};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+
+impl TenantOwned for company::Entity {
+    fn tenant_column() -> Self::Column {
+        company::Column::TenantId
+    }
+}
+
+impl TenantOwned for company_rollup::Entity {
+    fn tenant_column() -> Self::Column {
+        company_rollup::Column::TenantId
+    }
+}
+
+/// A company with its counters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompanyRow {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub rollup: company_rollup::Model,
+}
+
+/// What deleting a company removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deleted {
+    pub agents: i64,
+    pub assets: i64,
+    pub open_findings: i64,
+}
+
+fn conflict(name: &CompanyName) -> String {
+    format!("A company named \"{name}\" already exists.")
+}
+
+/// Creates a company of the caller's MSP. A name already used by another of its companies (in
+/// any letter case) is a conflict.
+pub async fn create(scoped: &Scoped<'_>, name: &CompanyName) -> Result<CompanyRow> {
+    let scope = scoped.scope();
+    scope.require_kind(TenantKind::Msp)?;
+    scope.require_write()?;
+    // Microseconds, as both engines store them, so the row returned is the row stored.
+    let now = Utc::now().trunc_subsecs(6);
+    let tenant_id = scope.tenant_id();
+    let txn = scoped.db().begin_write().await?;
+    let id = company::Entity::insert(company::ActiveModel {
+        tenant_id: Set(tenant_id.0),
+        name: Set(name.to_string()),
+        name_key: Set(name.key()),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await
+    .map_err(|e| Error::unique_as_conflict(e, conflict(name)))?
+    .last_insert_id;
+    let rollup = company_rollup::Model {
+        company_id: id,
+        tenant_id: tenant_id.0,
+        probe_agents: 0,
+        lightweight_agents: 0,
+        probe_discovered_assets: 0,
+        external_assets: 0,
+        agent_host_assets: 0,
+        total_assets: 0,
+        open_findings: 0,
+        open_critical: 0,
+        open_high: 0,
+        open_medium: 0,
+        open_low: 0,
+        updated_at: now,
+    };
+    company_rollup::Entity::insert(company_rollup::ActiveModel::from(rollup.clone()))
+        .exec(&txn)
+        .await?;
+    let details = serde_json::json!({ "company_id": id });
+    audit::record(
+        &txn,
+        tenant_id,
+        &Actor::of(scope),
+        "company.create",
+        name.as_str(),
+        details,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(CompanyRow {
+        id,
+        name: name.to_string(),
+        created_at: now,
+        rollup,
+    })
+}
+
+/// Renames one of the caller's MSP's companies.
+pub async fn rename(scoped: &Scoped<'_>, id: i64, name: &CompanyName) -> Result<()> {
+    let scope = scoped.scope();
+    scope.require_kind(TenantKind::Msp)?;
+    scope.require_write()?;
+    let txn = scoped.db().begin_write().await?;
+    let old = scoped
+        .own::<company::Entity>()
+        .filter(company::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    scoped
+        .update_own::<company::Entity>()
+        .filter(company::Column::Id.eq(id))
+        .col_expr(company::Column::Name, name.as_str().into())
+        .col_expr(company::Column::NameKey, name.key().into())
+        .exec(&txn)
+        .await
+        .map_err(|e| Error::unique_as_conflict(e, conflict(name)))?;
+    let details = serde_json::json!({ "company_id": id, "from": old.name });
+    audit::record(
+        &txn,
+        scope.tenant_id(),
+        &Actor::of(scope),
+        "company.rename",
+        name.as_str(),
+        details,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes one of the caller's MSP's companies with its agents, tokens, assets and findings,
+/// and says how much went with it.
+pub async fn delete(scoped: &Scoped<'_>, id: i64) -> Result<Deleted> {
+    let scope = scoped.scope();
+    scope.require_kind(TenantKind::Msp)?;
+    scope.require_write()?;
+    let txn = scoped.db().begin_write().await?;
+    let company = scoped
+        .own::<company::Entity>()
+        .filter(company::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let rollup = scoped
+        .own::<company_rollup::Entity>()
+        .filter(company_rollup::Column::CompanyId.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("company {id} has no roll-up")))?;
+    let deleted = Deleted {
+        agents: rollup.probe_agents + rollup.lightweight_agents,
+        assets: rollup.total_assets,
+        open_findings: rollup.open_findings,
+    };
+    // Everything under the company goes by cascade, in this transaction.
+    company::Entity::delete_many()
+        .filter(company::Column::TenantId.eq(scope.tenant_id().0))
+        .filter(company::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    let details = serde_json::json!({
+        "company_id": id,
+        "agents": deleted.agents,
+        "assets": deleted.assets,
+        "open_findings": deleted.open_findings,
+    });
+    audit::record(
+        &txn,
+        scope.tenant_id(),
+        &Actor::of(scope),
+        "company.delete",
+        &company.name,
+        details,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(deleted)
+}
+
+/// The caller's own companies with their counters, by name.
+pub async fn list_own(scoped: &Scoped<'_>) -> Result<Vec<CompanyRow>> {
+    let rows = scoped
+        .own::<company::Entity>()
+        .order_by_asc(company::Column::NameKey)
+        .find_also_related(company_rollup::Entity)
+        .all(scoped.conn())
+        .await?;
+    rows.into_iter()
+        .map(|(company, rollup)| {
+            let rollup = rollup
+                .ok_or_else(|| Error::Internal(format!("company {} has no roll-up", company.id)))?;
+            Ok(CompanyRow {
+                id: company.id,
+                name: company.name,
+                created_at: company.created_at,
+                rollup,
+            })
+        })
+        .collect()
+}
+
+/// How many companies the caller's own tenant has.
+pub async fn count_own(scoped: &Scoped<'_>) -> Result<u64> {
+    Ok(scoped.own::<company::Entity>().count(scoped.conn()).await?)
+}
