@@ -34,12 +34,22 @@ const COUNTERS: [Counter; 11] = [
     Counter::OpenLow,
 ];
 
-fn tenant_fk<T: IntoIden + Copy + 'static>(table: T, column: T) -> ForeignKeyCreateStatement {
+/// A foreign key from `table.column` to `to_table.id`, deleting (or nulling) with the parent.
+fn fk(
+    table: impl IntoIden,
+    column: impl IntoIden,
+    to_table: impl IntoIden,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(table, column)
-        .to(Tenants::Table, Tenants::Id)
-        .on_delete(ForeignKeyAction::Cascade)
+        .to(to_table, Alias::new("id"))
+        .on_delete(on_delete)
         .to_owned()
+}
+
+fn tenant_fk(table: impl IntoIden, column: impl IntoIden) -> ForeignKeyCreateStatement {
+    fk(table, column, Tenants::Table, ForeignKeyAction::Cascade)
 }
 
 #[async_trait::async_trait]
@@ -84,18 +94,18 @@ impl MigrationTrait for Migration {
                         EnrollmentTokens::Table,
                         EnrollmentTokens::TenantId,
                     ))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(EnrollmentTokens::Table, EnrollmentTokens::CompanyId)
-                            .to(Companies::Table, Companies::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(EnrollmentTokens::Table, EnrollmentTokens::CreatedByUserId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
+                    .foreign_key(&mut fk(
+                        EnrollmentTokens::Table,
+                        EnrollmentTokens::CompanyId,
+                        Companies::Table,
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        EnrollmentTokens::Table,
+                        EnrollmentTokens::CreatedByUserId,
+                        Users::Table,
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -125,18 +135,18 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Agents::EnrolledAt))
                     .col(timestamp_with_time_zone(Agents::LastSeenAt))
                     .foreign_key(&mut tenant_fk(Agents::Table, Agents::TenantId))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Agents::Table, Agents::CompanyId)
-                            .to(Companies::Table, Companies::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Agents::Table, Agents::EnrollmentTokenId)
-                            .to(EnrollmentTokens::Table, EnrollmentTokens::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
+                    .foreign_key(&mut fk(
+                        Agents::Table,
+                        Agents::CompanyId,
+                        Companies::Table,
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        Agents::Table,
+                        Agents::EnrollmentTokenId,
+                        EnrollmentTokens::Table,
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -169,18 +179,18 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Assets::FirstSeenAt))
                     .col(timestamp_with_time_zone(Assets::LastSeenAt))
                     .foreign_key(&mut tenant_fk(Assets::Table, Assets::TenantId))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Assets::Table, Assets::CompanyId)
-                            .to(Companies::Table, Companies::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Assets::Table, Assets::AgentId)
-                            .to(Agents::Table, Agents::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
+                    .foreign_key(&mut fk(
+                        Assets::Table,
+                        Assets::CompanyId,
+                        Companies::Table,
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        Assets::Table,
+                        Assets::AgentId,
+                        Agents::Table,
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -249,18 +259,18 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Findings::LastSeenAt))
                     .col(timestamp_with_time_zone_null(Findings::FixedAt))
                     .foreign_key(&mut tenant_fk(Findings::Table, Findings::TenantId))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Findings::Table, Findings::AssetId)
-                            .to(Assets::Table, Assets::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Findings::Table, Findings::VulnerabilityId)
-                            .to(Vulnerabilities::Table, Vulnerabilities::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut fk(
+                        Findings::Table,
+                        Findings::AssetId,
+                        Assets::Table,
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        Findings::Table,
+                        Findings::VulnerabilityId,
+                        Vulnerabilities::Table,
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -293,12 +303,12 @@ impl MigrationTrait for Migration {
                 CompanyRollups::Table,
                 CompanyRollups::TenantId,
             ))
-            .foreign_key(
-                ForeignKey::create()
-                    .from(CompanyRollups::Table, CompanyRollups::CompanyId)
-                    .to(Companies::Table, Companies::Id)
-                    .on_delete(ForeignKeyAction::Cascade),
-            );
+            .foreign_key(&mut fk(
+                CompanyRollups::Table,
+                CompanyRollups::CompanyId,
+                Companies::Table,
+                ForeignKeyAction::Cascade,
+            ));
         manager.create_table(rollups.to_owned()).await?;
         index(
             manager,
@@ -329,12 +339,12 @@ impl MigrationTrait for Migration {
                 RollupSnapshots::Table,
                 RollupSnapshots::TenantId,
             ))
-            .foreign_key(
-                ForeignKey::create()
-                    .from(RollupSnapshots::Table, RollupSnapshots::CompanyId)
-                    .to(Companies::Table, Companies::Id)
-                    .on_delete(ForeignKeyAction::Cascade),
-            );
+            .foreign_key(&mut fk(
+                RollupSnapshots::Table,
+                RollupSnapshots::CompanyId,
+                Companies::Table,
+                ForeignKeyAction::Cascade,
+            ));
         manager.create_table(snapshots.to_owned()).await?;
         index(
             manager,
@@ -356,12 +366,12 @@ impl MigrationTrait for Migration {
                     .col(small_integer(ApiIdempotency::Status))
                     .col(text(ApiIdempotency::ResponseBody))
                     .col(timestamp_with_time_zone(ApiIdempotency::CreatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ApiIdempotency::Table, ApiIdempotency::AgentId)
-                            .to(Agents::Table, Agents::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut fk(
+                        ApiIdempotency::Table,
+                        ApiIdempotency::AgentId,
+                        Agents::Table,
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
