@@ -166,8 +166,8 @@ pub async fn delete(scoped: &Scoped<'_>, id: i64) -> Result<Deleted> {
         open_findings: rollup.open_findings,
     };
     // Everything under the company goes by cascade, in this transaction.
-    company::Entity::delete_many()
-        .filter(company::Column::TenantId.eq(scope.tenant_id().0))
+    scoped
+        .delete_own::<company::Entity>()
         .filter(company::Column::Id.eq(id))
         .exec(&txn)
         .await?;

@@ -8,7 +8,9 @@
 
 use crate::{Db, Error, Result};
 use portal_types::{Email, Role, TenantId, TenantKind, TenantName, UserId};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select, UpdateMany};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DeleteMany, EntityTrait, QueryFilter, Select, UpdateMany,
+};
 
 /// Who is signed in, as loaded from their session.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +149,11 @@ impl<'a> Scoped<'a> {
     /// An update of rows of the scope's own tenant (only; never of a visible MSP's).
     pub fn update_own<E: TenantOwned>(&self) -> UpdateMany<E> {
         E::update_many().filter(E::tenant_column().eq(self.scope.tenant_id().0))
+    }
+
+    /// A delete of rows of the scope's own tenant (only; never of a visible MSP's).
+    pub fn delete_own<E: TenantOwned>(&self) -> DeleteMany<E> {
+        E::delete_many().filter(E::tenant_column().eq(self.scope.tenant_id().0))
     }
 
     /// Rows of every tenant the scope may read (its own and, for an MSSP, approved MSPs).
