@@ -6,6 +6,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261127_000001_create_tenants;
 mod m20261127_000002_create_users;
 mod m20261127_000003_create_sessions;
@@ -14,7 +15,9 @@ mod m20261127_000005_create_auth_throttle;
 mod m20261127_000006_create_associations;
 mod m20261127_000007_email_outbox;
 mod m20261127_000008_create_notifications;
-mod m20261127_000009_create_inventory;
+mod m20261127_000009_create_companies_and_agents;
+mod m20261127_000010_create_assets_and_findings;
+mod m20261127_000011_create_rollups_and_idempotency;
 
 pub struct Migrator;
 
@@ -30,7 +33,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_create_associations::Migration),
             Box::new(m20261127_000007_email_outbox::Migration),
             Box::new(m20261127_000008_create_notifications::Migration),
-            Box::new(m20261127_000009_create_inventory::Migration),
+            Box::new(m20261127_000009_create_companies_and_agents::Migration),
+            Box::new(m20261127_000010_create_assets_and_findings::Migration),
+            Box::new(m20261127_000011_create_rollups_and_idempotency::Migration),
         ]
     }
 }
