@@ -6,18 +6,13 @@
 //! every sign-in (the old one, if any, is deleted), so a planted id never becomes a session.
 
 use crate::{Db, Principal, Result};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use entity::{session, tenant, user};
 use portal_types::{Email, TenantId, TenantName, UserId};
-use rand::RngCore;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
     JoinType, QueryFilter, QuerySelect, RelationTrait,
 };
-use sha2::{Digest, Sha256};
-use std::fmt;
 use std::time::Duration;
 
 /// A session ends after this long without a request.
@@ -27,44 +22,8 @@ pub const ABSOLUTE: Duration = Duration::from_secs(12 * 60 * 60);
 /// `last_seen_at` is written at most this often, so reads stay reads.
 const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
 
-/// Length of a token: 32 random bytes in unpadded base64url.
-const TOKEN_CHARS: usize = 43;
-
-/// The secret the browser holds. Redacted in `Debug`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SessionToken(String);
-
-impl SessionToken {
-    fn generate() -> Self {
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        Self(URL_SAFE_NO_PAD.encode(bytes))
-    }
-
-    /// Accepts only the shape we issue; anything else (a malformed or forged cookie) is `None`.
-    pub fn parse(raw: &str) -> Option<Self> {
-        let well_formed = raw.len() == TOKEN_CHARS
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        well_formed.then(|| Self(raw.to_owned()))
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    fn hash(&self) -> String {
-        let digest = Sha256::digest(self.0.as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
-impl fmt::Debug for SessionToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SessionToken(<redacted>)")
-    }
-}
+/// The secret the browser holds in its session cookie.
+pub type SessionToken = crate::secret::Secret;
 
 fn chrono_duration(d: Duration) -> chrono::Duration {
     chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)

@@ -300,6 +300,79 @@ impl From<Reason> for String {
     }
 }
 
+/// Declares a trimmed, length-limited text input with no control characters, stored as given.
+macro_rules! short_text {
+    ($(#[$meta:meta])* $name:ident, field: $field:literal, what: $what:literal, max: $max:literal $(, extra: $extra:expr)?) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
+
+            pub fn parse(raw: &str) -> Result<Self, ParseError> {
+                let text = display_name(raw, $field, $what, 1..=Self::MAX_CHARS)?;
+                $( ($extra)(&text)?; )?
+                Ok(Self(text))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = ParseError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+short_text!(
+    /// A host's name as an agent reports it: 1–255 characters, no spaces.
+    Hostname, field: "hostname", what: "hostname", max: 255,
+    extra: |text: &str| if text.chars().any(char::is_whitespace) {
+        Err(ParseError::new("hostname", "A hostname cannot contain spaces."))
+    } else {
+        Ok(())
+    }
+);
+
+short_text!(
+    /// An agent's software version, as it reports it: 1–64 characters.
+    AgentVersion, field: "version", what: "version", max: 64
+);
+
+short_text!(
+    /// An operating system's name and version, as reported: 1–200 characters.
+    OsName, field: "os", what: "operating system", max: 200
+);
+
+short_text!(
+    /// A vulnerability's catalogue id, such as `CVE-2024-3094`: 1–64 characters.
+    VulnKey, field: "id", what: "vulnerability id", max: 64
+);
+
+short_text!(
+    /// A vulnerability's title: 1–500 characters.
+    VulnTitle, field: "title", what: "vulnerability title", max: 500
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
