@@ -113,12 +113,7 @@ pub async fn rename(scoped: &Scoped<'_>, id: i64, name: &CompanyName) -> Result<
     scope.require_kind(TenantKind::Msp)?;
     scope.require_write()?;
     let txn = scoped.db().begin_write().await?;
-    let old = scoped
-        .own::<company::Entity>()
-        .filter(company::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let old = own_company(scoped, &txn, id).await?;
     scoped
         .update_own::<company::Entity>()
         .filter(company::Column::Id.eq(id))
@@ -148,12 +143,7 @@ pub async fn delete(scoped: &Scoped<'_>, id: i64) -> Result<Deleted> {
     scope.require_kind(TenantKind::Msp)?;
     scope.require_write()?;
     let txn = scoped.db().begin_write().await?;
-    let company = scoped
-        .own::<company::Entity>()
-        .filter(company::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let company = own_company(scoped, &txn, id).await?;
     let rollup = scoped
         .own::<company_rollup::Entity>()
         .filter(company_rollup::Column::CompanyId.eq(id))
@@ -215,4 +205,28 @@ pub async fn list_own(scoped: &Scoped<'_>) -> Result<Vec<CompanyRow>> {
 /// How many companies the caller's own tenant has.
 pub async fn count_own(scoped: &Scoped<'_>) -> Result<u64> {
     Ok(scoped.own::<company::Entity>().count(scoped.conn()).await?)
+}
+
+/// One of the caller's own companies (for changes under it), or "not found".
+pub(crate) async fn own_company(
+    scoped: &Scoped<'_>,
+    conn: &impl sea_orm::ConnectionTrait,
+    id: i64,
+) -> Result<company::Model> {
+    scoped
+        .own::<company::Entity>()
+        .filter(company::Column::Id.eq(id))
+        .one(conn)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// A company the caller may read (its own, or an approved MSP's), or "not found".
+pub async fn visible_company(scoped: &Scoped<'_>, id: i64) -> Result<company::Model> {
+    scoped
+        .visible::<company::Entity>()
+        .filter(company::Column::Id.eq(id))
+        .one(scoped.conn())
+        .await?
+        .ok_or(Error::NotFound)
 }

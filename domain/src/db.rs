@@ -110,6 +110,10 @@ impl Db {
         self.conn.execute_unprepared("SELECT 1").await.map(|_| ())
     }
 
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }

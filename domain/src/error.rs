@@ -18,6 +18,9 @@ pub enum Error {
     Forbidden,
     #[error("sign-in failed")]
     SignInFailed,
+    /// An agent's credential (enrollment token or secret) was refused.
+    #[error("credential refused: {0:?}")]
+    Refused(crate::agents::Refused),
     #[error(transparent)]
     Invalid(#[from] ParseError),
     #[error("conflict: {0}")]
@@ -60,6 +63,7 @@ impl Error {
             Self::NotFound => AppError::NotFound,
             Self::Forbidden => AppError::Forbidden,
             Self::SignInFailed => AppError::SignInFailed,
+            Self::Refused(_) => AppError::Unauthenticated,
             Self::Invalid(e) => e.into(),
             Self::Conflict(message) => AppError::Conflict(message),
             Self::RateLimited(wait) => AppError::RateLimited {

@@ -6,6 +6,7 @@
 //! Must not: know about HTTP or Leptos. Callers pass parsed inputs and a [`Scope`]; they get
 //! back domain values or an [`Error`], which maps to the user-facing `AppError` in one place.
 
+pub mod agents;
 pub mod associations;
 pub mod audit;
 pub mod companies;
@@ -13,12 +14,15 @@ pub mod db;
 pub mod demo;
 pub mod email;
 mod error;
+pub mod ingest;
 mod like;
 pub mod live;
 pub mod notifications;
 pub mod outbox;
 pub mod passwords;
+pub mod rollups;
 pub mod scope;
+pub mod secret;
 pub mod sessions;
 pub mod signin;
 pub mod tenants;

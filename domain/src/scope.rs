@@ -167,3 +167,40 @@ impl<'a> Scoped<'a> {
         E::find().filter(E::tenant_column().is_in(ids))
     }
 }
+
+/// An enrolled agent, as its secret identified it. Its scope is its one company: everything
+/// it reports lands there, and nothing else is within its reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgentScope {
+    pub agent_id: i64,
+    pub tenant_id: TenantId,
+    pub company_id: i64,
+    pub kind: portal_types::AgentKind,
+}
+
+/// A table whose rows belong to one company (and so to its tenant).
+pub trait CompanyOwned: TenantOwned {
+    /// The column holding the owning company's id.
+    fn company_column() -> Self::Column;
+}
+
+impl AgentScope {
+    /// Rows of the agent's own company.
+    pub fn own<E: CompanyOwned>(&self) -> Select<E> {
+        E::find()
+            .filter(E::tenant_column().eq(self.tenant_id.0))
+            .filter(E::company_column().eq(self.company_id))
+    }
+
+    /// An update of rows of the agent's own company.
+    pub fn update_own<E: CompanyOwned>(&self) -> UpdateMany<E> {
+        E::update_many()
+            .filter(E::tenant_column().eq(self.tenant_id.0))
+            .filter(E::company_column().eq(self.company_id))
+    }
+
+    /// Rows of the agent's tenant that all its companies share (the vulnerability catalogue).
+    pub fn tenant_wide<E: TenantOwned>(&self) -> Select<E> {
+        E::find().filter(E::tenant_column().eq(self.tenant_id.0))
+    }
+}

@@ -92,6 +92,40 @@ impl TestDb {
         }
     }
 
+    /// The raw connection, for checks that look past the scope (counting rows, say).
+    pub fn conn(&self) -> &sea_orm::DatabaseConnection {
+        self.db.conn()
+    }
+
+    /// How many rows `table` holds.
+    pub async fn count(&self, table: &str) -> i64 {
+        use sea_orm::{FromQueryResult, Statement};
+        #[derive(FromQueryResult)]
+        struct Count {
+            n: i64,
+        }
+        let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+        Count::find_by_statement(Statement::from_string(self.db.backend(), sql))
+            .one(self.conn())
+            .await
+            .expect("count rows")
+            .expect("one row")
+            .n
+    }
+
+    /// Makes an enrollment token expire now.
+    pub async fn expire_token(&self, id: i64) {
+        use entity::enrollment_token::{Column, Entity};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let now = chrono::Utc::now() - chrono::Duration::seconds(1);
+        Entity::update_many()
+            .filter(Column::Id.eq(id))
+            .col_expr(Column::ExpiresAt, Expr::value(now))
+            .exec(self.conn())
+            .await
+            .expect("expire the token");
+    }
+
     /// The URL of this database, for starting a server process against it.
     pub fn url(&self) -> String {
         match &self.cleanup {

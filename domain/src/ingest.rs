@@ -1,0 +1,635 @@
+//! Ingest: an agent's report lands whole, in one transaction, with the company's roll-up moved
+//! by exactly what changed.
+//!
+//! A scan report is a snapshot from one agent: the assets it saw and each asset's current
+//! findings. A reported finding is new, still open, or reopened; an open finding of a reported
+//! asset that the report leaves out is fixed. An asset the report leaves out is untouched (it
+//! keeps its last-seen time). Work is done in batches (one statement per chunk of rows, never
+//! one per finding), and reports for one company are serialised by a lock on its roll-up row, so
+//! the diff is taken against a state no one else is changing.
+
+use crate::rollups::{self, Delta};
+use crate::scope::{AgentScope, CompanyOwned, TenantOwned};
+use crate::{Db, Engine, Error, Result};
+use chrono::{DateTime, SubsecRound, Utc};
+use entity::{agent, asset, company_rollup, finding, vulnerability};
+use portal_types::{
+    AgentKind, AssetSource, FindingStatus, Hostname, OsName, Severity, VulnKey, VulnTitle,
+};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect,
+};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::IpAddr;
+
+impl TenantOwned for asset::Entity {
+    fn tenant_column() -> Self::Column {
+        asset::Column::TenantId
+    }
+}
+
+impl CompanyOwned for asset::Entity {
+    fn company_column() -> Self::Column {
+        asset::Column::CompanyId
+    }
+}
+
+impl TenantOwned for finding::Entity {
+    fn tenant_column() -> Self::Column {
+        finding::Column::TenantId
+    }
+}
+
+impl CompanyOwned for finding::Entity {
+    fn company_column() -> Self::Column {
+        finding::Column::CompanyId
+    }
+}
+
+impl TenantOwned for vulnerability::Entity {
+    fn tenant_column() -> Self::Column {
+        vulnerability::Column::TenantId
+    }
+}
+
+/// Rows per multi-row INSERT: within both engines' limits on bound parameters.
+const INSERT_CHUNK: usize = 1000;
+/// Ids per `IN (…)` list.
+const IN_CHUNK: usize = 5000;
+
+/// A vulnerability as a report describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportedFinding {
+    pub id: VulnKey,
+    pub title: VulnTitle,
+    pub severity: Severity,
+    /// CVSS score in tenths (9.8 is 98), 0 to 100.
+    pub cvss_tenths: Option<i16>,
+}
+
+/// An asset as a report describes it, with its current findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportedAsset {
+    pub hostname: Option<Hostname>,
+    pub ip: Option<IpAddr>,
+    pub os: Option<OsName>,
+    pub findings: Vec<ReportedFinding>,
+}
+
+impl ReportedAsset {
+    /// The asset's identity within its company and source: the lower-cased hostname, or else
+    /// the IP address. `None` when it has neither.
+    pub fn key(&self) -> Option<String> {
+        match (&self.hostname, &self.ip) {
+            (Some(hostname), _) => Some(hostname.as_str().to_lowercase()),
+            (None, Some(ip)) => Some(ip.to_string()),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Where in a report a problem is: the asset's index, and the finding's within it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub asset: Option<usize>,
+    pub finding: Option<usize>,
+    /// The offending field ("hostname", "id", …), or `None` for the item as a whole.
+    pub field: Option<&'static str>,
+    pub message: String,
+}
+
+/// Which kind of report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportKind {
+    /// From a probe (assets it discovered) or a lightweight agent (its own host).
+    Scan,
+    /// From an external scan of the company's internet-facing assets.
+    External,
+}
+
+/// A checked report: every asset has an identity, no asset or finding appears twice, and a
+/// vulnerability id means one thing throughout.
+#[derive(Debug, Clone)]
+pub struct Report {
+    source: AssetSource,
+    assets: Vec<(String, ReportedAsset)>,
+}
+
+impl Report {
+    /// Checks `assets` as a report of `kind` from an agent of `agent_kind`.
+    pub fn new(
+        kind: ReportKind,
+        agent_kind: AgentKind,
+        assets: Vec<ReportedAsset>,
+    ) -> Result<Self, Invalid> {
+        let source = match (kind, agent_kind) {
+            (ReportKind::External, _) => AssetSource::External,
+            (ReportKind::Scan, AgentKind::Probe) => AssetSource::ProbeDiscovered,
+            (ReportKind::Scan, AgentKind::Lightweight) => AssetSource::AgentHost,
+        };
+        if source == AssetSource::AgentHost && assets.len() > 1 {
+            return Err(Invalid {
+                asset: None,
+                finding: None,
+                field: None,
+                message: "A lightweight agent reports only its own host: one asset at most.".into(),
+            });
+        }
+        let mut seen_assets: HashMap<String, usize> = HashMap::with_capacity(assets.len());
+        let mut catalogue: HashMap<&str, &ReportedFinding> = HashMap::new();
+        for (a, reported) in assets.iter().enumerate() {
+            let at = |finding, field, message: String| Invalid {
+                asset: Some(a),
+                finding,
+                field,
+                message,
+            };
+            let key = reported.key().ok_or_else(|| {
+                at(
+                    None,
+                    Some("hostname"),
+                    "An asset needs a hostname or an IP address.".into(),
+                )
+            })?;
+            if let Some(first) = seen_assets.insert(key.clone(), a) {
+                return Err(at(
+                    None,
+                    None,
+                    format!("The asset \"{key}\" is already in the report at index {first}."),
+                ));
+            }
+            let mut seen_findings = HashSet::with_capacity(reported.findings.len());
+            for (f, finding) in reported.findings.iter().enumerate() {
+                let id = finding.id.as_str();
+                if !seen_findings.insert(id) {
+                    return Err(at(
+                        Some(f),
+                        Some("id"),
+                        format!("{id} is listed twice for this asset."),
+                    ));
+                }
+                if let Some(cvss) = finding.cvss_tenths
+                    && !(0..=100).contains(&cvss)
+                {
+                    return Err(at(
+                        Some(f),
+                        Some("cvss"),
+                        "A CVSS score is between 0 and 10.".into(),
+                    ));
+                }
+                match catalogue.get(id) {
+                    Some(first)
+                        if (&first.title, first.severity, first.cvss_tenths)
+                            != (&finding.title, finding.severity, finding.cvss_tenths) =>
+                    {
+                        return Err(at(
+                            Some(f),
+                            Some("id"),
+                            format!("{id} is described differently elsewhere in this report."),
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        catalogue.insert(id, finding);
+                    }
+                }
+            }
+        }
+        let assets = assets
+            .into_iter()
+            .map(|asset| (asset.key().expect("checked above"), asset))
+            .collect();
+        Ok(Self { source, assets })
+    }
+
+    pub fn source(&self) -> AssetSource {
+        self.source
+    }
+
+    pub fn finding_count(&self) -> usize {
+        self.assets.iter().map(|(_, a)| a.findings.len()).sum()
+    }
+}
+
+/// What a report changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub assets_created: u64,
+    pub assets_updated: u64,
+    pub findings_opened: u64,
+    pub findings_reopened: u64,
+    pub findings_still_open: u64,
+    pub findings_fixed: u64,
+}
+
+/// Applies `report` from `agent` in one transaction of its own.
+pub async fn ingest(db: &Db, agent: &AgentScope, report: &Report) -> Result<Summary> {
+    let txn = db.begin_write().await?;
+    let summary = ingest_in(&txn, db.engine(), agent, report).await?;
+    txn.commit().await?;
+    Ok(summary)
+}
+
+/// [`ingest`] inside the caller's write transaction (the API records the idempotency key in
+/// the same one).
+pub async fn ingest_in(
+    txn: &DatabaseTransaction,
+    engine: Engine,
+    agent: &AgentScope,
+    report: &Report,
+) -> Result<Summary> {
+    let now = Utc::now().trunc_subsecs(6);
+    lock_company(txn, engine, agent).await?;
+    let vulnerabilities = upsert_vulnerabilities(txn, agent, report).await?;
+    let (assets, mut summary, mut delta) = upsert_assets(txn, agent, report, now).await?;
+    diff_findings(
+        txn,
+        agent,
+        report,
+        &assets,
+        &vulnerabilities,
+        now,
+        &mut summary,
+        &mut delta,
+    )
+    .await?;
+    rollups::apply(txn, agent.company_id, &delta, now).await?;
+    agent
+        .update_own::<agent::Entity>()
+        .filter(agent::Column::Id.eq(agent.agent_id))
+        .col_expr(agent::Column::LastSeenAt, Expr::value(now))
+        .exec(txn)
+        .await?;
+    Ok(summary)
+}
+
+/// Serialises reports for one company. SQLite writers are already serialised; PostgreSQL
+/// takes the company's roll-up row for the rest of the transaction.
+async fn lock_company(txn: &DatabaseTransaction, engine: Engine, agent: &AgentScope) -> Result<()> {
+    let mut query = company_rollup::Entity::find()
+        .filter(company_rollup::Column::CompanyId.eq(agent.company_id))
+        .filter(company_rollup::Column::TenantId.eq(agent.tenant_id.0));
+    if engine == Engine::Postgres {
+        query = query.lock_exclusive();
+    }
+    query.one(txn).await?.ok_or(Error::NotFound)?;
+    Ok(())
+}
+
+/// Makes sure every vulnerability of the report is in the tenant's catalogue, as described,
+/// and returns each one's id by key.
+async fn upsert_vulnerabilities(
+    txn: &DatabaseTransaction,
+    agent: &AgentScope,
+    report: &Report,
+) -> Result<HashMap<String, i64>> {
+    // Sorted, so concurrent reports of one tenant take row locks in the same order.
+    let mut wanted: BTreeMap<&str, &ReportedFinding> = BTreeMap::new();
+    for (_, asset) in &report.assets {
+        for finding in &asset.findings {
+            wanted.entry(finding.id.as_str()).or_insert(finding);
+        }
+    }
+    let keys: Vec<&str> = wanted.keys().copied().collect();
+    let mut ids = HashMap::with_capacity(keys.len());
+    let mut stale = Vec::new();
+    for chunk in keys.chunks(IN_CHUNK) {
+        let rows = agent
+            .tenant_wide::<vulnerability::Entity>()
+            .filter(vulnerability::Column::VulnKey.is_in(chunk.iter().copied()))
+            .all(txn)
+            .await?;
+        for row in rows {
+            let reported = wanted[row.vuln_key.as_str()];
+            if (row.title.as_str(), row.severity.as_str(), row.cvss_tenths)
+                != (
+                    reported.title.as_str(),
+                    reported.severity.as_str(),
+                    reported.cvss_tenths,
+                )
+            {
+                stale.push((row.id, reported));
+            }
+            ids.insert(row.vuln_key, row.id);
+        }
+    }
+    for (id, reported) in stale {
+        vulnerability::Entity::update_many()
+            .filter(vulnerability::Column::Id.eq(id))
+            .filter(vulnerability::Column::TenantId.eq(agent.tenant_id.0))
+            .col_expr(
+                vulnerability::Column::Title,
+                Expr::value(reported.title.as_str()),
+            )
+            .col_expr(
+                vulnerability::Column::Severity,
+                Expr::value(reported.severity.as_str()),
+            )
+            .col_expr(
+                vulnerability::Column::CvssTenths,
+                Expr::value(reported.cvss_tenths),
+            )
+            .exec(txn)
+            .await?;
+    }
+    let missing: Vec<&ReportedFinding> = wanted
+        .values()
+        .copied()
+        .filter(|f| !ids.contains_key(f.id.as_str()))
+        .collect();
+    for chunk in missing.chunks(INSERT_CHUNK) {
+        let rows = chunk.iter().map(|f| vulnerability::ActiveModel {
+            tenant_id: Set(agent.tenant_id.0),
+            vuln_key: Set(f.id.to_string()),
+            title: Set(f.title.to_string()),
+            severity: Set(f.severity.as_str().to_owned()),
+            cvss_tenths: Set(f.cvss_tenths),
+            ..Default::default()
+        });
+        // Another company of the tenant may add the same entry at the same moment.
+        let on_conflict = OnConflict::columns([
+            vulnerability::Column::TenantId,
+            vulnerability::Column::VulnKey,
+        ])
+        .do_nothing()
+        .to_owned();
+        vulnerability::Entity::insert_many(rows)
+            .on_conflict(on_conflict)
+            .exec_without_returning(txn)
+            .await?;
+        let keys = chunk.iter().map(|f| f.id.as_str());
+        let rows = agent
+            .tenant_wide::<vulnerability::Entity>()
+            .select_only()
+            .column(vulnerability::Column::Id)
+            .column(vulnerability::Column::VulnKey)
+            .filter(vulnerability::Column::VulnKey.is_in(keys))
+            .into_tuple::<(i64, String)>()
+            .all(txn)
+            .await?;
+        ids.extend(rows.into_iter().map(|(id, key)| (key, id)));
+    }
+    Ok(ids)
+}
+
+/// Creates the report's new assets, refreshes the ones already known, and returns every
+/// reported asset's id by key.
+async fn upsert_assets(
+    txn: &DatabaseTransaction,
+    agent: &AgentScope,
+    report: &Report,
+    now: DateTime<Utc>,
+) -> Result<(HashMap<String, i64>, Summary, Delta)> {
+    let source = report.source.as_str();
+    let agent_id = (report.source != AssetSource::External).then_some(agent.agent_id);
+    let mut summary = Summary::default();
+    let mut delta = Delta::default();
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(report.assets.len());
+    let mut known: HashMap<String, asset::Model> = HashMap::new();
+    for chunk in report.assets.chunks(IN_CHUNK) {
+        let rows = agent
+            .own::<asset::Entity>()
+            .filter(asset::Column::Source.eq(source))
+            .filter(asset::Column::AssetKey.is_in(chunk.iter().map(|(key, _)| key.as_str())))
+            .all(txn)
+            .await?;
+        known.extend(rows.into_iter().map(|row| (row.asset_key.clone(), row)));
+    }
+
+    let describe = |reported: &ReportedAsset| {
+        (
+            reported.hostname.as_ref().map(|h| h.to_string()),
+            reported.ip.map(|ip| ip.to_string()),
+            reported.os.as_ref().map(|os| os.to_string()),
+        )
+    };
+    let mut seen_unchanged = Vec::new();
+    for (key, reported) in &report.assets {
+        let Some(row) = known.get(key) else { continue };
+        ids.insert(key.clone(), row.id);
+        summary.assets_updated += 1;
+        let (hostname, ip, os) = describe(reported);
+        if (&row.hostname, &row.ip, &row.os, row.agent_id) == (&hostname, &ip, &os, agent_id) {
+            seen_unchanged.push(row.id);
+            continue;
+        }
+        agent
+            .update_own::<asset::Entity>()
+            .filter(asset::Column::Id.eq(row.id))
+            .col_expr(asset::Column::Hostname, Expr::value(hostname))
+            .col_expr(asset::Column::Ip, Expr::value(ip))
+            .col_expr(asset::Column::Os, Expr::value(os))
+            .col_expr(asset::Column::AgentId, Expr::value(agent_id))
+            .col_expr(asset::Column::LastSeenAt, Expr::value(now))
+            .exec(txn)
+            .await?;
+    }
+    for chunk in seen_unchanged.chunks(IN_CHUNK) {
+        agent
+            .update_own::<asset::Entity>()
+            .filter(asset::Column::Id.is_in(chunk.iter().copied()))
+            .col_expr(asset::Column::LastSeenAt, Expr::value(now))
+            .exec(txn)
+            .await?;
+    }
+
+    let new: Vec<&(String, ReportedAsset)> = report
+        .assets
+        .iter()
+        .filter(|(key, _)| !known.contains_key(key))
+        .collect();
+    for chunk in new.chunks(INSERT_CHUNK) {
+        let rows = chunk.iter().map(|(key, reported)| {
+            let (hostname, ip, os) = describe(reported);
+            asset::ActiveModel {
+                tenant_id: Set(agent.tenant_id.0),
+                company_id: Set(agent.company_id),
+                source: Set(source.to_owned()),
+                asset_key: Set(key.clone()),
+                hostname: Set(hostname),
+                ip: Set(ip),
+                os: Set(os),
+                agent_id: Set(agent_id),
+                first_seen_at: Set(now),
+                last_seen_at: Set(now),
+                ..Default::default()
+            }
+        });
+        asset::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+        let rows = agent
+            .own::<asset::Entity>()
+            .select_only()
+            .column(asset::Column::Id)
+            .column(asset::Column::AssetKey)
+            .filter(asset::Column::Source.eq(source))
+            .filter(asset::Column::AssetKey.is_in(chunk.iter().map(|(key, _)| key.as_str())))
+            .into_tuple::<(i64, String)>()
+            .all(txn)
+            .await?;
+        ids.extend(rows.into_iter().map(|(id, key)| (key, id)));
+    }
+    let created = new.len() as i64;
+    summary.assets_created = new.len() as u64;
+    delta.add_asset(report.source, created);
+    Ok((ids, summary, delta))
+}
+
+/// A finding as stored, reduced to what the diff needs.
+struct Stored {
+    id: i64,
+    severity: Severity,
+    open: bool,
+}
+
+/// Opens, reopens, refreshes and fixes the findings of the reported assets.
+#[allow(clippy::too_many_arguments)]
+async fn diff_findings(
+    txn: &DatabaseTransaction,
+    agent: &AgentScope,
+    report: &Report,
+    assets: &HashMap<String, i64>,
+    vulnerabilities: &HashMap<String, i64>,
+    now: DateTime<Utc>,
+    summary: &mut Summary,
+    delta: &mut Delta,
+) -> Result<()> {
+    let asset_ids: Vec<i64> = assets.values().copied().collect();
+    let mut stored: HashMap<(i64, i64), Stored> = HashMap::new();
+    for chunk in asset_ids.chunks(IN_CHUNK) {
+        let rows = agent
+            .own::<finding::Entity>()
+            .select_only()
+            .column(finding::Column::Id)
+            .column(finding::Column::AssetId)
+            .column(finding::Column::VulnerabilityId)
+            .column(finding::Column::Severity)
+            .column(finding::Column::Status)
+            .filter(finding::Column::AssetId.is_in(chunk.iter().copied()))
+            .into_tuple::<(i64, i64, i64, String, String)>()
+            .all(txn)
+            .await?;
+        for (id, asset_id, vulnerability_id, severity, status) in rows {
+            let severity = severity.parse().map_err(Error::Internal)?;
+            let open = status == FindingStatus::Open.as_str();
+            stored.insert((asset_id, vulnerability_id), Stored { id, severity, open });
+        }
+    }
+
+    let mut still_open = Vec::new();
+    // Reopened, or open with a new severity: (id, severity it takes).
+    let mut set_open: Vec<(i64, Severity)> = Vec::new();
+    let mut new_rows = Vec::new();
+    for (key, reported) in &report.assets {
+        let asset_id = assets[key];
+        for finding in &reported.findings {
+            let vulnerability_id = vulnerabilities[finding.id.as_str()];
+            match stored.remove(&(asset_id, vulnerability_id)) {
+                None => {
+                    summary.findings_opened += 1;
+                    delta.add_open_finding(finding.severity, 1);
+                    new_rows.push(finding::ActiveModel {
+                        tenant_id: Set(agent.tenant_id.0),
+                        company_id: Set(agent.company_id),
+                        asset_id: Set(asset_id),
+                        vulnerability_id: Set(vulnerability_id),
+                        severity: Set(finding.severity.as_str().to_owned()),
+                        status: Set(FindingStatus::Open.as_str().to_owned()),
+                        first_seen_at: Set(now),
+                        last_seen_at: Set(now),
+                        fixed_at: Set(None),
+                        ..Default::default()
+                    });
+                }
+                Some(old) if old.open && old.severity == finding.severity => {
+                    summary.findings_still_open += 1;
+                    still_open.push(old.id);
+                }
+                Some(old) => {
+                    if old.open {
+                        summary.findings_still_open += 1;
+                        delta.add_open_finding(old.severity, -1);
+                    } else {
+                        summary.findings_reopened += 1;
+                    }
+                    delta.add_open_finding(finding.severity, 1);
+                    set_open.push((old.id, finding.severity));
+                }
+            }
+        }
+    }
+    // What is left of the reported assets' findings was not in the report: fixed.
+    let mut fixed = Vec::new();
+    for old in stored.into_values().filter(|old| old.open) {
+        summary.findings_fixed += 1;
+        delta.add_open_finding(old.severity, -1);
+        fixed.push(old.id);
+    }
+
+    let mut rows = new_rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(INSERT_CHUNK).collect();
+        finding::Entity::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    for chunk in still_open.chunks(IN_CHUNK) {
+        update_findings(
+            txn,
+            agent,
+            chunk,
+            [(finding::Column::LastSeenAt, Expr::value(now))],
+        )
+        .await?;
+    }
+    for &severity in Severity::ALL {
+        let ids: Vec<i64> = set_open
+            .iter()
+            .filter(|(_, s)| *s == severity)
+            .map(|(id, _)| *id)
+            .collect();
+        for chunk in ids.chunks(IN_CHUNK) {
+            let open = [
+                (
+                    finding::Column::Status,
+                    Expr::value(FindingStatus::Open.as_str()),
+                ),
+                (finding::Column::Severity, Expr::value(severity.as_str())),
+                (finding::Column::FixedAt, Expr::value(None::<DateTime<Utc>>)),
+                (finding::Column::LastSeenAt, Expr::value(now)),
+            ];
+            update_findings(txn, agent, chunk, open).await?;
+        }
+    }
+    for chunk in fixed.chunks(IN_CHUNK) {
+        let fix = [
+            (
+                finding::Column::Status,
+                Expr::value(FindingStatus::Fixed.as_str()),
+            ),
+            (finding::Column::FixedAt, Expr::value(now)),
+        ];
+        update_findings(txn, agent, chunk, fix).await?;
+    }
+    Ok(())
+}
+
+/// Sets `values` on the agent's company's findings `ids`.
+async fn update_findings<const N: usize>(
+    conn: &impl ConnectionTrait,
+    agent: &AgentScope,
+    ids: &[i64],
+    values: [(finding::Column, Expr); N],
+) -> Result<()> {
+    let mut update = agent
+        .update_own::<finding::Entity>()
+        .filter(finding::Column::Id.is_in(ids.iter().copied()));
+    for (column, value) in values {
+        update = update.col_expr(column, value);
+    }
+    update.exec(conn).await?;
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! Company roll-ups: counters kept exact by adding a delta in the same transaction as the
+//! change that moves them. Nothing on a request path counts raw rows; [`recount`] exists so
+//! tests (and an operator's check) can compare the counters with the truth.
+
+use crate::Result;
+use chrono::{DateTime, Utc};
+use entity::company_rollup::{self, Column};
+use portal_types::{AgentKind, AssetSource, Severity};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Statement};
+use std::ops::AddAssign;
+
+/// How much each counter of one company moves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub probe_agents: i64,
+    pub lightweight_agents: i64,
+    pub probe_discovered_assets: i64,
+    pub external_assets: i64,
+    pub agent_host_assets: i64,
+    pub open_critical: i64,
+    pub open_high: i64,
+    pub open_medium: i64,
+    pub open_low: i64,
+}
+
+impl Delta {
+    /// One more (or, with `by` = -1, one fewer) agent of `kind`.
+    pub fn agent(kind: AgentKind, by: i64) -> Self {
+        let mut delta = Self::default();
+        match kind {
+            AgentKind::Probe => delta.probe_agents = by,
+            AgentKind::Lightweight => delta.lightweight_agents = by,
+        }
+        delta
+    }
+
+    pub fn add_asset(&mut self, source: AssetSource, by: i64) {
+        match source {
+            AssetSource::ProbeDiscovered => self.probe_discovered_assets += by,
+            AssetSource::External => self.external_assets += by,
+            AssetSource::AgentHost => self.agent_host_assets += by,
+        }
+    }
+
+    /// Open findings of `severity` move by `by`; `info` is not counted.
+    pub fn add_open_finding(&mut self, severity: Severity, by: i64) {
+        match severity {
+            Severity::Critical => self.open_critical += by,
+            Severity::High => self.open_high += by,
+            Severity::Medium => self.open_medium += by,
+            Severity::Low => self.open_low += by,
+            Severity::Info => {}
+        }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        *self == Self::default()
+    }
+
+    fn total_assets(&self) -> i64 {
+        self.probe_discovered_assets + self.external_assets + self.agent_host_assets
+    }
+
+    fn open_findings(&self) -> i64 {
+        self.open_critical + self.open_high + self.open_medium + self.open_low
+    }
+
+    /// Each counter column with what it moves by.
+    fn columns(&self) -> [(Column, i64); 11] {
+        [
+            (Column::ProbeAgents, self.probe_agents),
+            (Column::LightweightAgents, self.lightweight_agents),
+            (Column::ProbeDiscoveredAssets, self.probe_discovered_assets),
+            (Column::ExternalAssets, self.external_assets),
+            (Column::AgentHostAssets, self.agent_host_assets),
+            (Column::TotalAssets, self.total_assets()),
+            (Column::OpenFindings, self.open_findings()),
+            (Column::OpenCritical, self.open_critical),
+            (Column::OpenHigh, self.open_high),
+            (Column::OpenMedium, self.open_medium),
+            (Column::OpenLow, self.open_low),
+        ]
+    }
+}
+
+impl AddAssign for Delta {
+    fn add_assign(&mut self, other: Self) {
+        self.probe_agents += other.probe_agents;
+        self.lightweight_agents += other.lightweight_agents;
+        self.probe_discovered_assets += other.probe_discovered_assets;
+        self.external_assets += other.external_assets;
+        self.agent_host_assets += other.agent_host_assets;
+        self.open_critical += other.open_critical;
+        self.open_high += other.open_high;
+        self.open_medium += other.open_medium;
+        self.open_low += other.open_low;
+    }
+}
+
+/// Adds `delta` to `company`'s counters, inside the caller's transaction. One statement;
+/// the database does the addition, so concurrent changes to one company never lose one.
+pub async fn apply(
+    conn: &impl ConnectionTrait,
+    company: i64,
+    delta: &Delta,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if delta.is_zero() {
+        return Ok(());
+    }
+    let mut update = company_rollup::Entity::update_many()
+        .filter(Column::CompanyId.eq(company))
+        .col_expr(Column::UpdatedAt, Expr::value(now));
+    for (column, by) in delta.columns() {
+        if by != 0 {
+            let moved = Expr::col(column).add(by);
+            update = update.col_expr(column, moved);
+        }
+    }
+    update.exec(conn).await?;
+    Ok(())
+}
+
+/// The counters recomputed from raw rows: for tests and audits, never for a page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromQueryResult)]
+pub struct Recount {
+    pub probe_agents: i64,
+    pub lightweight_agents: i64,
+    pub probe_discovered_assets: i64,
+    pub external_assets: i64,
+    pub agent_host_assets: i64,
+    pub total_assets: i64,
+    pub open_findings: i64,
+    pub open_critical: i64,
+    pub open_high: i64,
+    pub open_medium: i64,
+    pub open_low: i64,
+}
+
+impl From<&company_rollup::Model> for Recount {
+    fn from(r: &company_rollup::Model) -> Self {
+        Self {
+            probe_agents: r.probe_agents,
+            lightweight_agents: r.lightweight_agents,
+            probe_discovered_assets: r.probe_discovered_assets,
+            external_assets: r.external_assets,
+            agent_host_assets: r.agent_host_assets,
+            total_assets: r.total_assets,
+            open_findings: r.open_findings,
+            open_critical: r.open_critical,
+            open_high: r.open_high,
+            open_medium: r.open_medium,
+            open_low: r.open_low,
+        }
+    }
+}
+
+/// Counts `company`'s agents, assets and open findings from the raw tables.
+pub async fn recount(conn: &impl ConnectionTrait, company: i64) -> Result<Recount> {
+    let sql = r#"
+        SELECT
+          (SELECT COUNT(*) FROM agents WHERE company_id = $1 AND kind = 'probe') AS probe_agents,
+          (SELECT COUNT(*) FROM agents WHERE company_id = $1 AND kind = 'lightweight') AS lightweight_agents,
+          (SELECT COUNT(*) FROM assets WHERE company_id = $1 AND source = 'probe_discovered') AS probe_discovered_assets,
+          (SELECT COUNT(*) FROM assets WHERE company_id = $1 AND source = 'external') AS external_assets,
+          (SELECT COUNT(*) FROM assets WHERE company_id = $1 AND source = 'agent_host') AS agent_host_assets,
+          (SELECT COUNT(*) FROM assets WHERE company_id = $1) AS total_assets,
+          (SELECT COUNT(*) FROM findings WHERE company_id = $1 AND status = 'open' AND severity <> 'info') AS open_findings,
+          (SELECT COUNT(*) FROM findings WHERE company_id = $1 AND status = 'open' AND severity = 'critical') AS open_critical,
+          (SELECT COUNT(*) FROM findings WHERE company_id = $1 AND status = 'open' AND severity = 'high') AS open_high,
+          (SELECT COUNT(*) FROM findings WHERE company_id = $1 AND status = 'open' AND severity = 'medium') AS open_medium,
+          (SELECT COUNT(*) FROM findings WHERE company_id = $1 AND status = 'open' AND severity = 'low') AS open_low
+    "#;
+    let statement =
+        Statement::from_sql_and_values(conn.get_database_backend(), sql, [company.into()]);
+    Ok(Recount::find_by_statement(statement)
+        .one(conn)
+        .await?
+        .unwrap_or_default())
+}
