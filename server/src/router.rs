@@ -6,7 +6,8 @@ use app::{App, shell};
 use axum::Router;
 use axum::routing::get;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::sync::OnceLock;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -14,9 +15,20 @@ use tower_http::trace::TraceLayer;
 /// Largest request body the portal's pages and server functions accept.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
+/// The app's routes, listed once per process.
+///
+/// Listing them renders the app with resource loading switched off through a flag that
+/// is global to the process. Any page rendering at that moment (in another router of the
+/// same process, as in-process tests build many) would wait forever for its data, so the
+/// list is made before the first router exists and never again.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole application router.
 pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let context = {
         let state = state.clone();
         move || {
