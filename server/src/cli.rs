@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::serve;
 use clap::{Args, Parser, Subcommand};
 use domain::demo;
-use portal_types::{Email, Password, Role, TenantKind, TenantName};
+use portal_types::{CompanyName, Email, Password, Role, TenantKind, TenantName};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +36,9 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage agents' enrollment tokens.
+    #[command(subcommand)]
+    EnrollToken(EnrollTokenCommand),
     /// Load the demo tenants and sign-ins into an empty database.
     Demo {
         /// Wipe every row first.
@@ -77,6 +80,23 @@ pub enum UserCommand {
         name: Option<String>,
         #[command(flatten)]
         password: PasswordSource,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EnrollTokenCommand {
+    /// Issue an enrollment token for a company of an MSP. The token alone goes to standard
+    /// output (it is shown only once); what it is for goes to standard error.
+    Create {
+        /// The MSP tenant's name.
+        #[arg(long)]
+        tenant: String,
+        /// The company's name.
+        #[arg(long)]
+        company: String,
+        /// How long the token stays valid (1 to 365 days).
+        #[arg(long, default_value_t = 7)]
+        expires_in_days: u32,
     },
 }
 
@@ -197,6 +217,29 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 other => describe(other),
             })?;
             println!("added {email} to \"{tenant}\" as {role}");
+            Ok(())
+        }
+        Command::EnrollToken(EnrollTokenCommand::Create {
+            tenant,
+            company,
+            expires_in_days,
+        }) => {
+            let tenant = TenantName::parse(&tenant).map_err(|e| e.to_string())?;
+            let company = CompanyName::parse(&company).map_err(|e| e.to_string())?;
+            let valid = domain::agents::ValidDays::new(expires_in_days).map_err(describe)?;
+            let issued = domain::agents::issue_token_as_operator(&db, &tenant, &company, valid)
+                .await
+                .map_err(|e| match e {
+                    domain::Error::NotFound => {
+                        format!("no company \"{company}\" in an MSP tenant named \"{tenant}\"")
+                    }
+                    other => describe(other),
+                })?;
+            eprintln!(
+                "enrollment token for \"{company}\" of \"{tenant}\", valid until {}:",
+                issued.token.expires_at.format("%Y-%m-%d %H:%M UTC")
+            );
+            println!("{}", issued.secret.expose());
             Ok(())
         }
         Command::Demo { reset } => {

@@ -179,3 +179,109 @@ async fn sigterm_stops_the_server_gracefully() {
         text(&output.stderr)
     );
 }
+
+/// `enroll-token create` prints a token that enrolls an agent; mistakes are one clear line.
+async fn enroll_tokens_are_issued_from_the_command_line(test: TestDb) {
+    use portal_types::{AgentKind, AgentVersion, CompanyName, Hostname};
+    domain::demo::load(&test.db).await.expect("demo");
+    let scope =
+        domain::testing::signed_in_scope(&test.db, "Northwind MSP", "admin@northwind-msp.test")
+            .await;
+    let acme = CompanyName::parse("Acme Dental").expect("name");
+    domain::companies::create(&test.db.scoped(&scope), &acme)
+        .await
+        .expect("company");
+    let url = test.url();
+
+    let issued = portal(
+        &url,
+        &[
+            "enroll-token",
+            "create",
+            "--tenant",
+            "northwind msp",
+            "--company",
+            "ACME dental",
+            "--expires-in-days",
+            "30",
+        ],
+        "",
+    );
+    assert!(issued.status.success(), "{}", text(&issued.stderr));
+    assert!(
+        text(&issued.stderr).contains("enrollment token for \"ACME dental\""),
+        "{}",
+        text(&issued.stderr)
+    );
+    let token = text(&issued.stdout).trim().to_owned();
+    assert_eq!(token.len(), 43, "the token alone on standard output");
+    let enrollment = domain::agents::Enrollment {
+        kind: AgentKind::Probe,
+        hostname: Hostname::parse("probe-1").expect("hostname"),
+        version: AgentVersion::parse("1.0").expect("version"),
+    };
+    domain::agents::enroll(&test.db, &token, &enrollment)
+        .await
+        .expect("the token enrolls an agent");
+
+    let unknown = portal(
+        &url,
+        &[
+            "enroll-token",
+            "create",
+            "--tenant",
+            "Northwind MSP",
+            "--company",
+            "Globex",
+        ],
+        "",
+    );
+    assert!(!unknown.status.success());
+    assert_eq!(
+        text(&unknown.stderr).trim(),
+        "error: no company \"Globex\" in an MSP tenant named \"Northwind MSP\""
+    );
+    let mssp = portal(
+        &url,
+        &[
+            "enroll-token",
+            "create",
+            "--tenant",
+            "Demo MSSP",
+            "--company",
+            "Acme Dental",
+        ],
+        "",
+    );
+    assert!(!mssp.status.success(), "an MSSP has no companies");
+    let too_long = portal(
+        &url,
+        &[
+            "enroll-token",
+            "create",
+            "--tenant",
+            "Northwind MSP",
+            "--company",
+            "Acme Dental",
+            "--expires-in-days",
+            "400",
+        ],
+        "",
+    );
+    assert!(!too_long.status.success());
+    assert_eq!(
+        text(&too_long.stderr).trim(),
+        "error: A token is valid for 1 to 365 days."
+    );
+    assert!(text(&too_long.stdout).is_empty(), "no token printed");
+}
+
+#[tokio::test]
+async fn enroll_tokens_are_issued_from_the_command_line_on_sqlite() {
+    enroll_tokens_are_issued_from_the_command_line(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn enroll_tokens_are_issued_from_the_command_line_on_postgres() {
+    enroll_tokens_are_issued_from_the_command_line(TestDb::postgres().await).await;
+}
