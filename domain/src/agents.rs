@@ -365,9 +365,10 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<AgentScope> {
     })
 }
 
-/// Records that the agent is alive (and, if it says so, its new version).
+/// Records that the agent is alive (and, if it says so, its new version), inside the
+/// caller's transaction.
 pub async fn heartbeat(
-    db: &Db,
+    conn: &impl sea_orm::ConnectionTrait,
     agent: &AgentScope,
     version: Option<&AgentVersion>,
 ) -> Result<DateTime<Utc>> {
@@ -379,7 +380,7 @@ pub async fn heartbeat(
     if let Some(version) = version {
         update = update.col_expr(agent::Column::Version, Expr::value(version.as_str()));
     }
-    let result = update.exec(db.conn()).await?;
+    let result = update.exec(conn).await?;
     if result.rows_affected == 0 {
         // Deleted (with its company) since it authenticated.
         return Err(Error::Refused(Refused::UnknownSecret));

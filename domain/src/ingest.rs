@@ -12,7 +12,7 @@ use crate::rollups::{self, Delta};
 use crate::scope::{AgentScope, CompanyOwned, TenantOwned};
 use crate::{Db, Engine, Error, Result};
 use chrono::{DateTime, SubsecRound, Utc};
-use entity::{agent, asset, company_rollup, finding, vulnerability};
+use entity::{asset, company_rollup, finding, vulnerability};
 use portal_types::{
     AgentKind, AssetSource, FindingStatus, Hostname, OsName, Severity, VulnKey, VulnTitle,
 };
@@ -256,12 +256,7 @@ pub async fn ingest_in(
     )
     .await?;
     rollups::apply(txn, agent.company_id, &delta, now).await?;
-    agent
-        .update_own::<agent::Entity>()
-        .filter(agent::Column::Id.eq(agent.agent_id))
-        .col_expr(agent::Column::LastSeenAt, Expr::value(now))
-        .exec(txn)
-        .await?;
+    crate::agents::heartbeat(txn, agent, None).await?;
     Ok(summary)
 }
 

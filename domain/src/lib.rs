@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod email;
 mod error;
+pub mod idempotency;
 pub mod ingest;
 mod like;
 pub mod live;

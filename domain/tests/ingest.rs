@@ -145,7 +145,7 @@ db_test!(async fn enrollment_tokens_expire_can_be_revoked_and_stay_in_their_tena
     let revoked = agents::enroll(db, token.secret.expose(), &enrollment).await;
     assert!(matches!(revoked, Err(Error::Refused(Refused::RevokedToken))), "{revoked:?}");
     // An agent enrolled before the revocation keeps working.
-    agents::heartbeat(db, &enrolled.agent, None).await.expect("heartbeat");
+    agents::heartbeat(test.conn(), &enrolled.agent, None).await.expect("heartbeat");
 
     let expiring = agents::issue_token(&db.scoped(&own), company.id, ValidDays::new(1).expect("days")).await.expect("token");
     test.expire_token(expiring.token.id).await;

@@ -4,6 +4,7 @@
 //! Owns: everything about running the portal as a process. Must not: hold domain rules (those
 //! live in the `domain` crate) or page logic (the `app` crate).
 
+pub mod api;
 mod audit_csv;
 pub mod cli;
 pub mod config;

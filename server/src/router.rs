@@ -1,6 +1,6 @@
 //! The HTTP router: one function builds it, for the server and for in-process tests alike.
 
-use crate::{audit_csv, health, live, middleware};
+use crate::{api, audit_csv, health, live, middleware};
 use app::ssr::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -41,17 +41,31 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         move || shell(options.clone())
     };
 
-    Router::new()
+    // The portal's pages, server functions and downloads: signed-in sessions, same-origin
+    // writes, small bodies.
+    let portal = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/events", get(live::events))
         .route("/audit.csv", get(audit_csv::download))
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .route_layer(axum::middleware::from_fn(middleware::server_fn_status))
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_session))
-        .layer(axum::middleware::from_fn_with_state(same_origin, middleware::refuse_cross_site))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::resolve_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            same_origin,
+            middleware::refuse_cross_site,
+        ))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES));
+
+    portal
+        .nest(api::PREFIX, api::router())
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {

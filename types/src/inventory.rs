@@ -16,8 +16,11 @@ macro_rules! vocabulary {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        // The stored spellings are the variants in snake case (a test holds them to it).
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $stored)] $variant, )+
+            $( $(#[$vmeta])* $variant, )+
         }
 
         impl $name {
@@ -106,16 +109,23 @@ impl Severity {
 mod tests {
     use super::*;
 
+    fn round_trips<T>(all: &[T])
+    where
+        T: Copy + PartialEq + fmt::Debug + FromStr<Err = String> + Serialize + fmt::Display,
+    {
+        for &value in all {
+            assert_eq!(value.to_string().parse::<T>(), Ok(value));
+            let json = serde_json::to_string(&value).expect("serialize");
+            assert_eq!(json, format!("\"{value}\""), "serde spells it as stored");
+        }
+    }
+
     #[test]
     fn stored_spelling_round_trips_through_parse_and_serde() {
-        for &severity in Severity::ALL {
-            assert_eq!(severity.as_str().parse::<Severity>(), Ok(severity));
-            let json = serde_json::to_string(&severity).expect("serialize");
-            assert_eq!(json, format!("\"{}\"", severity.as_str()));
-        }
-        for &source in AssetSource::ALL {
-            assert_eq!(source.as_str().parse::<AssetSource>(), Ok(source));
-        }
+        round_trips(Severity::ALL);
+        round_trips(AssetSource::ALL);
+        round_trips(AgentKind::ALL);
+        round_trips(FindingStatus::ALL);
     }
 
     #[test]
