@@ -124,10 +124,10 @@ pub async fn remember(
 }
 
 /// Forgets keys older than [`KEEP_FOR`] (a housekeeping job).
-pub async fn purge(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
+pub async fn purge_old(db: &crate::Db, now: DateTime<Utc>) -> Result<u64> {
     let result = Entity::delete_many()
         .filter(Column::CreatedAt.lt(now - KEEP_FOR))
-        .exec(conn)
+        .exec(db.conn())
         .await?;
     Ok(result.rows_affected)
 }

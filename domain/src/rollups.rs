@@ -179,3 +179,24 @@ pub async fn recount(conn: &impl ConnectionTrait, company: i64) -> Result<Recoun
         .await?
         .unwrap_or_default())
 }
+
+/// Keeps `day`'s snapshot of every company's counters, for trends: the counters as they stand
+/// at the first run on that day. Idempotent: a company that already has `day`'s row keeps it,
+/// so any number of instances may run this at once. Returns how many rows it added.
+pub async fn snapshot(conn: &impl ConnectionTrait, day: chrono::NaiveDate) -> Result<u64> {
+    const COUNTERS: &str = "probe_agents, lightweight_agents, probe_discovered_assets, external_assets, \
+        agent_host_assets, total_assets, open_findings, open_critical, open_high, open_medium, open_low";
+    let sql = format!(
+        "INSERT INTO rollup_snapshots (company_id, tenant_id, day, {COUNTERS}) \
+         SELECT company_id, tenant_id, $1, {COUNTERS} FROM company_rollups \
+         WHERE 1 = 1 ON CONFLICT (company_id, day) DO NOTHING"
+    );
+    // (`WHERE 1 = 1` keeps SQLite from reading `ON CONFLICT` as a join constraint.)
+    let statement = Statement::from_sql_and_values(conn.get_database_backend(), sql, [day.into()]);
+    Ok(conn.execute_raw(statement).await?.rows_affected())
+}
+
+/// [`snapshot`] for today (UTC).
+pub async fn snapshot_today(db: &crate::Db) -> Result<u64> {
+    snapshot(db.conn(), Utc::now().date_naive()).await
+}

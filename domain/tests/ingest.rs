@@ -371,3 +371,24 @@ fn rollups_equal_a_recount_on_sqlite() {
 fn rollups_equal_a_recount_on_postgres() {
     rollups_equal_a_recount(domain::Engine::Postgres);
 }
+
+db_test!(async fn a_day_is_snapshotted_once_however_often_the_job_runs(test) {
+    demo::load(&test.db).await.expect("demo");
+    let f = fixture(&test.db, NORTHWIND, "Acme").await;
+    let report = Report::new(ReportKind::Scan, AgentKind::Probe, vec![host("web-01", vec![finding("CVE-1", Severity::High)])]).expect("valid");
+    ingest::ingest(&test.db, &f.probe, &report).await.expect("ingest");
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
+
+    let added = rollups::snapshot(test.conn(), day).await.expect("snapshot");
+    assert_eq!(added, 1, "one company");
+    // Counters move later that day; a second run (or another instance) keeps the first row.
+    let empty = Report::new(ReportKind::Scan, AgentKind::Probe, vec![host("web-01", vec![])]).expect("valid");
+    ingest::ingest(&test.db, &f.probe, &empty).await.expect("ingest");
+    assert_eq!(rollups::snapshot(test.conn(), day).await.expect("again"), 0);
+    let next_day = day.succ_opt().expect("date");
+    assert_eq!(rollups::snapshot(test.conn(), next_day).await.expect("next day"), 1);
+
+    let rows = entity::rollup_snapshot::Entity::find().all(test.conn()).await.expect("rows");
+    let open_high: Vec<(chrono::NaiveDate, i64)> = rows.iter().map(|r| (r.day, r.open_high)).collect();
+    assert_eq!(open_high, [(day, 1), (next_day, 0)]);
+});

@@ -49,3 +49,24 @@ pub fn spawn_association_expiry(db: Db) -> tokio::task::JoinHandle<()> {
         |db| async move { domain::associations::expire_due(&db, chrono::Utc::now()).await },
     )
 }
+
+/// Keeps today's roll-up snapshot of every company (the trends read them), checking every ten
+/// minutes; a day already snapshotted is left alone, so every instance may run it.
+pub fn spawn_rollup_snapshots(db: Db) -> tokio::task::JoinHandle<()> {
+    spawn_every(
+        db,
+        Duration::from_secs(600),
+        "roll-up snapshots taken",
+        |db| async move { domain::rollups::snapshot_today(&db).await },
+    )
+}
+
+/// Forgets Idempotency-Keys older than a day, every hour.
+pub fn spawn_idempotency_purge(db: Db) -> tokio::task::JoinHandle<()> {
+    spawn_every(
+        db,
+        Duration::from_secs(3600),
+        "idempotency keys purged",
+        |db| async move { domain::idempotency::purge_old(&db, chrono::Utc::now()).await },
+    )
+}
