@@ -188,18 +188,22 @@ pub async fn list_own(scoped: &Scoped<'_>) -> Result<Vec<CompanyRow>> {
         .find_also_related(company_rollup::Entity)
         .all(scoped.conn())
         .await?;
-    rows.into_iter()
-        .map(|(company, rollup)| {
-            let rollup = rollup
-                .ok_or_else(|| Error::Internal(format!("company {} has no roll-up", company.id)))?;
-            Ok(CompanyRow {
-                id: company.id,
-                name: company.name,
-                created_at: company.created_at,
-                rollup,
-            })
+    rows.into_iter().map(CompanyRow::from_pair).collect()
+}
+
+impl CompanyRow {
+    fn from_pair(
+        (company, rollup): (company::Model, Option<company_rollup::Model>),
+    ) -> Result<Self> {
+        let rollup = rollup
+            .ok_or_else(|| Error::Internal(format!("company {} has no roll-up", company.id)))?;
+        Ok(Self {
+            id: company.id,
+            name: company.name,
+            created_at: company.created_at,
+            rollup,
         })
-        .collect()
+    }
 }
 
 /// How many companies the caller's own tenant has.
@@ -229,4 +233,89 @@ pub async fn visible_company(scoped: &Scoped<'_>, id: i64) -> Result<company::Mo
         .one(scoped.conn())
         .await?
         .ok_or(Error::NotFound)
+}
+
+/// What the companies table can be sorted by: the name, or any counter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortBy {
+    #[default]
+    Name,
+    ProbeAgents,
+    LightweightAgents,
+    ProbeDiscoveredAssets,
+    ExternalAssets,
+    TotalAssets,
+    OpenFindings,
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+/// Which companies to list, and how.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Part of the company's name, in any letter case.
+    pub search: Option<String>,
+    pub sort: SortBy,
+    pub descending: bool,
+    /// 1-based.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// One page of companies, with how many match in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompanyPage {
+    pub rows: Vec<CompanyRow>,
+    pub total: u64,
+}
+
+/// The caller's own companies with their counters: searched, sorted and paginated in the
+/// database.
+pub async fn page(scoped: &Scoped<'_>, query: &ListQuery) -> Result<CompanyPage> {
+    use company_rollup::Column as R;
+    use sea_orm::{Order, QuerySelect};
+    scoped.scope().require_kind(TenantKind::Msp)?;
+    let search = crate::paging::search_text(query.search.as_deref())?;
+    let offset = crate::paging::offset(query.page, query.per_page)?;
+    let mut select = scoped.own::<company::Entity>();
+    if let Some(text) = search {
+        select = select.filter(crate::like::contains(company::Column::NameKey, text));
+    }
+    let total = select.clone().count(scoped.conn()).await?;
+    let order = if query.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    let counter = match query.sort {
+        SortBy::Name => None,
+        SortBy::ProbeAgents => Some(R::ProbeAgents),
+        SortBy::LightweightAgents => Some(R::LightweightAgents),
+        SortBy::ProbeDiscoveredAssets => Some(R::ProbeDiscoveredAssets),
+        SortBy::ExternalAssets => Some(R::ExternalAssets),
+        SortBy::TotalAssets => Some(R::TotalAssets),
+        SortBy::OpenFindings => Some(R::OpenFindings),
+        SortBy::Critical => Some(R::OpenCritical),
+        SortBy::High => Some(R::OpenHigh),
+        SortBy::Medium => Some(R::OpenMedium),
+        SortBy::Low => Some(R::OpenLow),
+    };
+    let mut select = select.find_also_related(company_rollup::Entity);
+    if let Some(counter) = counter {
+        select = select.order_by(counter, order.clone());
+    }
+    let rows = select
+        .order_by(company::Column::NameKey, order.clone())
+        .order_by(company::Column::Id, order)
+        .offset(offset)
+        .limit(query.per_page)
+        .all(scoped.conn())
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(CompanyRow::from_pair)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(CompanyPage { rows, total })
 }

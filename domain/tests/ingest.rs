@@ -392,3 +392,49 @@ db_test!(async fn a_day_is_snapshotted_once_however_often_the_job_runs(test) {
     let open_high: Vec<(chrono::NaiveDate, i64)> = rows.iter().map(|r| (r.day, r.open_high)).collect();
     assert_eq!(open_high, [(day, 1), (next_day, 0)]);
 });
+
+db_test!(async fn the_inventory_reads_sum_roll_ups_and_page_assets_and_findings(test) {
+    use domain::companies::{ListQuery, SortBy};
+    use domain::inventory;
+    demo::load(&test.db).await.expect("demo");
+    let db = &test.db;
+    let a = fixture(db, NORTHWIND, "Acme").await;
+    let b = fixture(db, NORTHWIND, "Globex").await;
+    let other = fixture(db, CONTOSO, "Initech").await;
+    let two = Report::new(ReportKind::Scan, AgentKind::Probe, vec![
+        host("web-01", vec![finding("CVE-1", Severity::Critical), finding("CVE-2", Severity::Low)]),
+        host("db-01", vec![finding("CVE-3", Severity::Info)]),
+    ]).expect("valid");
+    ingest::ingest(db, &a.probe, &two).await.expect("ingest");
+    let one = Report::new(ReportKind::Scan, AgentKind::Probe, vec![host("app", vec![finding("CVE-1", Severity::Critical)])]).expect("valid");
+    ingest::ingest(db, &b.probe, &one).await.expect("ingest");
+    ingest::ingest(db, &other.probe, &one).await.expect("ingest");
+
+    let scope = signed_in_scope(db, NORTHWIND.0, NORTHWIND.1).await;
+    let scoped = db.scoped(&scope);
+    let posture = inventory::own_posture(&scoped).await.expect("posture");
+    assert_eq!((posture.companies, posture.probe_agents, posture.lightweight_agents), (2, 2, 2));
+    assert_eq!((posture.total_assets, posture.open_findings, posture.open_critical), (3, 3, 2), "Contoso's are not summed");
+
+    let query = |sort, descending, search: Option<&str>| ListQuery { search: search.map(str::to_owned), sort, descending, page: 1, per_page: 10 };
+    let page = domain::companies::page(&scoped, &query(SortBy::TotalAssets, true, None)).await.expect("page");
+    let names: Vec<&str> = page.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!((names, page.total), (vec!["Acme", "Globex"], 2));
+    let page = domain::companies::page(&scoped, &query(SortBy::Name, true, Some("GLO"))).await.expect("page");
+    assert_eq!(page.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["Globex"]);
+    let bad = domain::companies::page(&scoped, &ListQuery { page: 0, ..query(SortBy::Name, false, None) }).await;
+    assert!(matches!(bad, Err(Error::Invalid(_))), "{bad:?}");
+
+    let assets = inventory::assets_page(&scoped, a.company, 1, 10).await.expect("assets");
+    let shown: Vec<(Option<&str>, i64, i64)> = assets.rows.iter().map(|r| (r.hostname.as_deref(), r.open.critical, r.open.low)).collect();
+    assert_eq!(shown, [(Some("db-01"), 0, 0), (Some("web-01"), 1, 1)]);
+    let findings = inventory::open_findings_page(&scoped, a.company, 1, 10).await.expect("findings");
+    let shown: Vec<(&str, Severity)> = findings.rows.iter().map(|r| (r.vuln_key.as_str(), r.severity)).collect();
+    assert_eq!(shown, [("CVE-1", Severity::Critical), ("CVE-2", Severity::Low), ("CVE-3", Severity::Info)]);
+    assert_eq!(findings.total, 3);
+
+    // Another MSP's company is not found, for every read.
+    assert!(matches!(inventory::assets_page(&scoped, other.company, 1, 10).await, Err(Error::NotFound)));
+    assert!(matches!(inventory::open_findings_page(&scoped, other.company, 1, 10).await, Err(Error::NotFound)));
+    assert!(agents::list(&scoped, other.company).await.expect("agents").is_empty());
+});

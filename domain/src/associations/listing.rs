@@ -5,7 +5,7 @@ use super::{Status, status_of};
 use crate::{Error, Result, Scoped};
 use chrono::{DateTime, Utc};
 use entity::{association, tenant};
-use portal_types::{ParseError, TenantKind};
+use portal_types::TenantKind;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
@@ -34,10 +34,7 @@ pub struct ListQuery {
     pub per_page: u64,
 }
 
-/// Longest search text accepted.
-pub const MAX_SEARCH_CHARS: usize = 200;
-/// Largest page.
-pub const MAX_PER_PAGE: u64 = 100;
+pub use crate::paging::{MAX_PER_PAGE, MAX_SEARCH_CHARS};
 
 /// One MSP in the MSSP's MSPs table: its latest request and where it stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,22 +94,8 @@ pub struct MspPage {
 pub async fn list_for_mssp(scoped: &Scoped<'_>, query: &ListQuery) -> Result<MspPage> {
     scoped.scope().require_kind(TenantKind::Mssp)?;
     let own = scoped.scope().tenant_id().0;
-    let search = match query.search.as_deref().map(str::trim) {
-        Some(text) if text.chars().count() > MAX_SEARCH_CHARS => {
-            return Err(Error::Invalid(ParseError {
-                field: "search",
-                message: format!("Search text can be at most {MAX_SEARCH_CHARS} characters."),
-            }));
-        }
-        Some(text) if !text.is_empty() => Some(text),
-        _ => None,
-    };
-    if query.page == 0 || query.per_page == 0 || query.per_page > MAX_PER_PAGE {
-        return Err(Error::Invalid(ParseError {
-            field: "page",
-            message: format!("Pages start at 1 and hold 1 to {MAX_PER_PAGE} rows."),
-        }));
-    }
+    let search = crate::paging::search_text(query.search.as_deref())?;
+    let offset = crate::paging::offset(query.page, query.per_page)?;
     let latest = Query::select()
         .expr(Expr::col(association::Column::Id).max())
         .from(association::Entity)
@@ -165,7 +148,7 @@ pub async fn list_for_mssp(scoped: &Scoped<'_>, query: &ListQuery) -> Result<Msp
             association::Column::EndReason,
         ])
         .column_as(tenant::Column::Name, "msp_name")
-        .offset((query.page - 1) * query.per_page)
+        .offset(offset)
         .limit(query.per_page)
         .into_model::<MspRequestRow>()
         .all(scoped.conn())
