@@ -36,7 +36,7 @@ pub async fn own_posture(scoped: &Scoped<'_>) -> Result<Posture> {
     use company_rollup::Column as R;
     let sum = |column: R, name: &str| {
         (
-            Func::coalesce([Expr::col(column).sum(), Expr::val(0).into()]),
+            Func::coalesce([Expr::col(column).sum(), Expr::val(0)]),
             name.to_owned(),
         )
     };
