@@ -8,6 +8,7 @@ pub mod associations;
 pub mod audit_log;
 pub mod auth;
 pub mod components;
+pub mod inventory;
 pub mod live;
 pub mod overview;
 pub mod pages;
@@ -68,6 +69,8 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("/msp") view=|| view! { <shell::PortalShell kind=TenantKind::Msp/> } ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::MspHome ssr=SsrMode::Async/>
+                    <Route path=path!("companies") view=inventory::CompaniesPage ssr=SsrMode::Async/>
+                    <Route path=path!("companies/:id") view=inventory::CompanyPage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=|| view! { <pages::Settings kind=TenantKind::Msp/> } ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=audit_log::AuditLogPage ssr=SsrMode::Async/>
                 </ParentRoute>

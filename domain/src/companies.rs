@@ -319,3 +319,13 @@ pub async fn page(scoped: &Scoped<'_>, query: &ListQuery) -> Result<CompanyPage>
         .collect::<Result<Vec<_>>>()?;
     Ok(CompanyPage { rows, total })
 }
+
+/// The counters of a company the caller may read, or "not found".
+pub async fn rollup_of(scoped: &Scoped<'_>, id: i64) -> Result<company_rollup::Model> {
+    scoped
+        .visible::<company_rollup::Entity>()
+        .filter(company_rollup::Column::CompanyId.eq(id))
+        .one(scoped.conn())
+        .await?
+        .ok_or(Error::NotFound)
+}

@@ -6,17 +6,7 @@ use crate::components::ErrorNotice;
 use crate::live::use_live;
 use leptos::html;
 
-pub(super) fn open_dialog(dialog: NodeRef<html::Dialog>) {
-    if let Some(dialog) = dialog.get_untracked() {
-        let _ = dialog.show_modal();
-    }
-}
-
-pub(super) fn close_dialog(dialog: NodeRef<html::Dialog>) {
-    if let Some(dialog) = dialog.get_untracked() {
-        dialog.close();
-    }
-}
+pub(super) use crate::components::{close_dialog, open_dialog};
 
 /// What a reason dialog is about to do, once the user says Yes.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 //! URL is shareable), the table, pagination, and the CSV download carrying the same filter.
 
 use super::{AuditEntry, AuditPage, audit_actions, audit_log, query_string};
-use crate::components::{EmptyState, ErrorNotice};
+use crate::components::{EmptyState, ErrorNotice, PageLink};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -213,17 +213,6 @@ fn Row(entry: AuditEntry) -> impl IntoView {
             <td class="wrap">{entry.target}</td>
             <td class="wrap">{entry.reason.unwrap_or_default()}</td>
         </tr>
-    }
-}
-
-/// A pagination link, or a disabled look-alike where there is no such page.
-#[component]
-fn PageLink(href: Option<String>, label: &'static str) -> impl IntoView {
-    match href {
-        Some(href) => view! { <a class="button" href=href>{label}</a> }.into_any(),
-        None => {
-            view! { <span class="button disabled" aria-disabled="true">{label}</span> }.into_any()
-        }
     }
 }
 

@@ -49,3 +49,35 @@ pub fn Panel(id: &'static str, title: &'static str, children: Children) -> impl 
         </section>
     }
 }
+
+/// Opens a `<dialog>` as a modal (focus moves into it; Escape closes it).
+pub fn open_dialog(dialog: NodeRef<leptos::html::Dialog>) {
+    if let Some(dialog) = dialog.get_untracked() {
+        let _ = dialog.show_modal();
+    }
+}
+
+pub fn close_dialog(dialog: NodeRef<leptos::html::Dialog>) {
+    if let Some(dialog) = dialog.get_untracked() {
+        dialog.close();
+    }
+}
+
+/// A pagination link, or a disabled look-alike where there is no such page.
+#[component]
+pub fn PageLink(href: Option<String>, label: &'static str) -> impl IntoView {
+    match href {
+        Some(href) => view! { <a class="button" href=href>{label}</a> }.into_any(),
+        None => {
+            view! { <span class="button disabled" aria-disabled="true">{label}</span> }.into_any()
+        }
+    }
+}
+
+/// A date and time as people read it, with the exact instant for machines.
+#[component]
+pub fn When(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    let machine = at.to_rfc3339();
+    let human = at.format("%Y-%m-%d %H:%M UTC").to_string();
+    view! { <time datetime=machine>{human}</time> }
+}

@@ -34,19 +34,33 @@ pub fn GlobalDashboard() -> impl IntoView {
     }
 }
 
-/// The MSP's own home: Inventory and Vulnerabilities.
+/// The MSP's own home: Inventory and Vulnerabilities, summed from its companies' roll-ups.
 #[component]
 pub fn MspHome() -> impl IntoView {
+    use crate::inventory::{COMPANIES_PATH, InventorySection, VulnerabilitySection, my_posture};
     let user = expect_context::<CurrentUser>();
+    let posture = Resource::new(|| (), |_| my_posture());
     view! {
         <Title text="Home"/>
         <h1>{user.tenant_name.to_string()}</h1>
-        <Panel id="inventory" title="Inventory">
-            <EmptyState title="No companies yet">"Companies, agents and assets appear here as they are added."</EmptyState>
-        </Panel>
-        <Panel id="vulnerabilities" title="Vulnerabilities">
-            <EmptyState title="No vulnerability data yet">"Findings reported by your agents are summarised here."</EmptyState>
-        </Panel>
+        <Suspense fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading inventory…"</div> }>
+            {move || Suspend::new(async move {
+                match posture.await {
+                    Ok(posture) if posture.companies == 0 => view! {
+                        <Panel id="inventory" title="Inventory">
+                            <EmptyState title="No companies yet">
+                                "Add your client companies on the "<a href=COMPANIES_PATH>"Companies"</a>" page, then enroll their agents."
+                            </EmptyState>
+                        </Panel>
+                    }.into_any(),
+                    Ok(posture) => view! {
+                        <InventorySection posture companies_href=Some(COMPANIES_PATH.to_owned())/>
+                        <VulnerabilitySection counts=posture.counts/>
+                    }.into_any(),
+                    Err(error) => view! { <crate::components::ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
         <crate::associations::AccessPanel/>
     }
 }

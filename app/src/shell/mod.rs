@@ -47,6 +47,27 @@ pub fn PortalShell(kind: TenantKind) -> AnyView {
     }
 }
 
+/// The MSP portal's sections; the current one is marked for screen readers and styles.
+#[component]
+fn MspNav() -> impl IntoView {
+    let location = use_location();
+    let current = move |href: &'static str| {
+        let path = location.pathname.get();
+        let here = if href == "/msp" {
+            path == href
+        } else {
+            path == href || path.starts_with(&format!("{href}/"))
+        };
+        here.then_some("page")
+    };
+    view! {
+        <nav class="primary-nav" aria-label="Sections">
+            <a href="/msp" aria-current=move || current("/msp")>"Home"</a>
+            <a href=crate::inventory::COMPANIES_PATH aria-current=move || current(crate::inventory::COMPANIES_PATH)>"Companies"</a>
+        </nav>
+    }
+}
+
 /// A query string as it follows a path: empty, or `?` and the query.
 fn search_part(search: &str) -> String {
     let search = search.trim_start_matches('?');
@@ -77,7 +98,10 @@ fn Frame(user: CurrentUser) -> impl IntoView {
                 <img class="logo logo-dark" src="/logo-dark.svg" alt="" width="28" height="28"/>
                 <span class="page-title">{title}</span>
             </a>
-            {(kind == TenantKind::Mssp).then(|| view! { <CompanySelector/> })}
+            {match kind {
+                TenantKind::Mssp => view! { <CompanySelector/> }.into_any(),
+                TenantKind::Msp => view! { <MspNav/> }.into_any(),
+            }}
             <div class="header-actions">
                 {match kind {
                     TenantKind::Mssp => view! { <a class="button" href="/mssp/settings">"Settings"</a> }.into_any(),

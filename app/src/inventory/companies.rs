@@ -1,0 +1,403 @@
+//! `/msp/companies`: the MSP's companies with their counters. Search, sort and page are in the
+//! address (`?q=&sort=&dir=&page=`), so a view can be bookmarked and works before the WASM
+//! loads. Add, rename and delete (with a confirmation that says what goes with it).
+
+use super::summary::format_count;
+use super::{
+    COMPANIES_PATH, CompanyRow, CompanySort, CompanyTable, CreateCompany, DeleteCompany, PER_PAGE,
+    RenameCompany, company_path, list_companies,
+};
+use crate::components::{EmptyState, ErrorNotice, PageLink, close_dialog, open_dialog};
+use leptos::html;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+use portal_types::{AppError, CurrentUser};
+
+/// The table's state as the address gives it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct View {
+    q: String,
+    sort: CompanySort,
+    descending: bool,
+    page: u64,
+}
+
+impl View {
+    /// This view's address, with `page` (and everything else kept).
+    fn href(&self, sort: CompanySort, descending: bool, page: u64) -> String {
+        let mut parts = Vec::new();
+        if !self.q.trim().is_empty() {
+            parts.push(format!(
+                "q={}",
+                crate::util::encode_query_value(self.q.trim())
+            ));
+        }
+        if sort != CompanySort::Name {
+            parts.push(format!("sort={}", sort.as_str()));
+        }
+        if descending {
+            parts.push("dir=desc".to_owned());
+        }
+        if page != 1 {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            COMPANIES_PATH.to_owned()
+        } else {
+            format!("{COMPANIES_PATH}?{}", parts.join("&"))
+        }
+    }
+}
+
+/// A company about to be deleted, with what goes with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Doomed {
+    id: i64,
+    name: String,
+    agents: i64,
+    assets: i64,
+    open_findings: i64,
+}
+
+#[component]
+pub fn CompaniesPage() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let can_write = user.role.can_write();
+    let params = use_query_map();
+    let view_state = Memo::new(move |_| {
+        params.with(|p| View {
+            q: p.get("q").unwrap_or_default(),
+            sort: p
+                .get("sort")
+                .and_then(|s| CompanySort::parse(&s))
+                .unwrap_or_default(),
+            descending: p.get("dir").as_deref() == Some("desc"),
+            // Not a number: page 0, which the server refuses with a message.
+            page: p
+                .get("page")
+                .map_or(1, |raw| raw.trim().parse().unwrap_or(0)),
+        })
+    });
+    let version = RwSignal::new(0u32);
+    let table = Resource::new(
+        move || (view_state.get(), version.get()),
+        |(v, _)| async move {
+            list_companies(v.q.clone(), v.sort, v.descending, v.page)
+                .await
+                .map(|t| (t, v))
+        },
+    );
+    let (pending, set_pending) = signal(false);
+    let doomed = RwSignal::new(None::<Doomed>);
+    let delete_dialog = NodeRef::<html::Dialog>::new();
+    let notice = RwSignal::new(None::<String>);
+
+    view! {
+        <Title text="Companies"/>
+        <div class="page-heading">
+            <h1>"Companies"</h1>
+        </div>
+        {can_write.then(|| view! { <AddCompany version notice/> })}
+        {move || notice.get().map(|text| view! { <div class="notice success" role="status">{text}</div> })}
+        <Form method="GET" action=COMPANIES_PATH attr:class="filters" attr:role="search" attr:aria-label="Search companies">
+            <label class="field grow">
+                <span>"Search"</span>
+                <input type="search" name="q" maxlength="200" placeholder="Company name" autocomplete="off"
+                    prop:value=move || view_state.get().q/>
+            </label>
+            <div class="filter-actions">
+                <button type="submit" class="button primary">"Search"</button>
+                {move || (!view_state.get().q.is_empty()).then(|| view! { <a class="button ghost" href=COMPANIES_PATH>"Clear"</a> })}
+            </div>
+        </Form>
+        <Transition
+            fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading companies…"</div> }
+            set_pending=set_pending
+        >
+            <div class:pending=move || pending.get() aria-busy=move || pending.get().to_string()>
+                {move || Suspend::new(async move {
+                    match table.await {
+                        Ok((table, v)) => view! { <Table table v can_write doomed delete_dialog version/> }.into_any(),
+                        Err(AppError::BadRequest(message)) => view! { <div class="notice error" role="alert">{message}</div> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </div>
+        </Transition>
+        <DeleteDialog dialog=delete_dialog doomed version notice/>
+    }
+}
+
+/// Name field and Add button.
+#[component]
+fn AddCompany(version: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let create = ServerAction::<CreateCompany>::new();
+    let error = RwSignal::new(None::<AppError>);
+    let form = NodeRef::<html::Form>::new();
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(_)) => {
+            error.set(None);
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+            notice.set(Some("Company added.".to_owned()));
+            version.update(|v| *v += 1);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <ActionForm action=create node_ref=form attr:class="filters add-company" attr:aria-label="Add a company">
+            <label class="field grow">
+                <span>"New company"</span>
+                <input type="text" name="name" required maxlength="100" placeholder="Company name" autocomplete="off"/>
+            </label>
+            <div class="filter-actions">
+                <button type="submit" class="button primary" disabled=move || create.pending().get()>"Add company"</button>
+            </div>
+        </ActionForm>
+        {move || error.get().map(|error| view! { <ErrorNotice error/> })}
+    }
+}
+
+/// A sortable column header: a link that sorts by it (again: the other way).
+fn sort_header(v: &View, sort: CompanySort, label: &'static str) -> impl IntoView + use<> {
+    let active = v.sort == sort;
+    let descending = if active {
+        !v.descending
+    } else {
+        sort != CompanySort::Name
+    };
+    let href = v.href(sort, descending, 1);
+    let state = match (active, v.descending) {
+        (false, _) => "none",
+        (true, false) => "ascending",
+        (true, true) => "descending",
+    };
+    let arrow = match state {
+        "ascending" => " ▲",
+        "descending" => " ▼",
+        _ => "",
+    };
+    view! { <th scope="col" aria-sort=state><a href=href>{label}{arrow}</a></th> }
+}
+
+#[component]
+fn Table(
+    table: CompanyTable,
+    v: View,
+    can_write: bool,
+    doomed: RwSignal<Option<Doomed>>,
+    delete_dialog: NodeRef<html::Dialog>,
+    version: RwSignal<u32>,
+) -> AnyView {
+    if table.rows.is_empty() {
+        let (title, hint) = if !v.q.trim().is_empty() {
+            (
+                "No companies match",
+                "Try other words, or clear the search.",
+            )
+        } else if table.total > 0 {
+            (
+                "No companies on this page",
+                "The list has fewer pages than that.",
+            )
+        } else {
+            (
+                "No companies yet",
+                "Add your first company above, then issue an enrollment token for its agents.",
+            )
+        };
+        return view! { <section class="panel"><EmptyState title>{hint}</EmptyState></section> }
+            .into_any();
+    }
+    let first = (v.page - 1) * PER_PAGE + 1;
+    let last = first + table.rows.len() as u64 - 1;
+    let previous = (v.page > 1).then(|| v.href(v.sort, v.descending, v.page - 1));
+    let next = (last < table.total).then(|| v.href(v.sort, v.descending, v.page + 1));
+    view! {
+        <section class="panel">
+            <div class="table-scroll">
+                <table class="table companies-table">
+                    <caption class="visually-hidden">"Companies"</caption>
+                    <thead><tr>
+                        {sort_header(&v, CompanySort::Name, "Company Name")}
+                        {sort_header(&v, CompanySort::ProbeAgents, "Probe Agents")}
+                        {sort_header(&v, CompanySort::LightweightAgents, "Lightweight Agents")}
+                        {sort_header(&v, CompanySort::ProbeDiscoveredAssets, "Probe Discovered Assets")}
+                        {sort_header(&v, CompanySort::ExternalAssets, "External Assets")}
+                        {sort_header(&v, CompanySort::OpenFindings, "Total Vulnerabilities")}
+                        {sort_header(&v, CompanySort::Critical, "Critical")}
+                        {sort_header(&v, CompanySort::High, "High")}
+                        {sort_header(&v, CompanySort::Medium, "Medium")}
+                        {sort_header(&v, CompanySort::Low, "Low")}
+                        {can_write.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
+                    </tr></thead>
+                    <tbody>
+                        {table.rows.into_iter().map(|row| view! { <Row row can_write doomed delete_dialog version/> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <nav class="pagination" aria-label="Companies pages">
+                <span class="muted" aria-live="polite">{format!("Showing {first}–{last} of {}", table.total)}</span>
+                <span class="pager">
+                    <PageLink href=previous label="Previous"/>
+                    <PageLink href=next label="Next"/>
+                </span>
+            </nav>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Row(
+    row: CompanyRow,
+    can_write: bool,
+    doomed: RwSignal<Option<Doomed>>,
+    delete_dialog: NodeRef<html::Dialog>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let c = row.counts;
+    let cell = |n: i64| view! { <td class="num">{format_count(n)}</td> };
+    let actions = can_write.then(|| {
+        let target = Doomed {
+            id: row.id,
+            name: row.name.clone(),
+            agents: c.probe_agents + c.lightweight_agents,
+            assets: c.total_assets,
+            open_findings: c.open_findings,
+        };
+        view! {
+            <td class="actions">
+                <RenameCompanyForm id=row.id name=row.name.clone() version/>
+                <button type="button" class="button small danger" on:click=move |_| {
+                    doomed.set(Some(target.clone()));
+                    open_dialog(delete_dialog);
+                }>"Delete"</button>
+            </td>
+        }
+    });
+    view! {
+        <tr data-company=row.name.clone()>
+            <th scope="row"><a href=company_path(row.id)>{row.name.clone()}</a></th>
+            {cell(c.probe_agents)}
+            {cell(c.lightweight_agents)}
+            {cell(c.probe_discovered_assets)}
+            {cell(c.external_assets)}
+            {cell(c.open_findings)}
+            {cell(c.critical)}
+            {cell(c.high)}
+            {cell(c.medium)}
+            {cell(c.low)}
+            {actions}
+        </tr>
+    }
+}
+
+/// Rename, folded away until asked for.
+#[component]
+fn RenameCompanyForm(id: i64, name: String, version: RwSignal<u32>) -> impl IntoView {
+    let rename = ServerAction::<RenameCompany>::new();
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match rename.value().get() {
+        Some(Ok(())) => {
+            error.set(None);
+            version.update(|v| *v += 1);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let label = format!("Rename {name}");
+    view! {
+        <details class="menu rename">
+            <summary class="button small" aria-label=label>"Rename"</summary>
+            <div class="menu-panel">
+                <ActionForm action=rename attr:class="stack">
+                    <input type="hidden" name="id" value=id/>
+                    <label class="field">
+                        <span>"New name"</span>
+                        <input type="text" name="name" required maxlength="100" value=name/>
+                    </label>
+                    <button type="submit" class="button primary" disabled=move || rename.pending().get()>"Save"</button>
+                </ActionForm>
+                {move || error.get().map(|error| view! { <ErrorNotice error/> })}
+            </div>
+        </details>
+    }
+}
+
+/// "Delete Acme? This also deletes its 3 agents, 40 assets and 212 open findings."
+#[component]
+fn DeleteDialog(
+    dialog: NodeRef<html::Dialog>,
+    doomed: RwSignal<Option<Doomed>>,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let delete = ServerAction::<DeleteCompany>::new();
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(removed)) => {
+            error.set(None);
+            close_dialog(dialog);
+            let name = doomed.get_untracked().map(|d| d.name).unwrap_or_default();
+            notice.set(Some(format!(
+                "Deleted {name} with {} agents, {} assets and {} open findings.",
+                format_count(removed.agents),
+                format_count(removed.assets),
+                format_count(removed.open_findings)
+            )));
+            version.update(|v| *v += 1);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <dialog node_ref=dialog class="dialog" aria-labelledby="delete-company-title">
+            {move || doomed.get().map(|d| view! {
+                <h2 id="delete-company-title">{format!("Delete {}?", d.name)}</h2>
+                <p>{format!(
+                    "This also deletes its {} agents, {} assets and {} open findings, and its enrollment tokens. It cannot be undone.",
+                    format_count(d.agents), format_count(d.assets), format_count(d.open_findings)
+                )}</p>
+                {move || error.get().map(|error| view! { <ErrorNotice error/> })}
+                <div class="dialog-actions">
+                    <button type="button" class="button" on:click=move |_| close_dialog(dialog)>"Cancel"</button>
+                    <button type="button" class="button danger" disabled=move || delete.pending().get()
+                        on:click=move |_| { delete.dispatch(DeleteCompany { id: d.id }); }>"Delete company"</button>
+                </div>
+            })}
+        </dialog>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_keep_only_what_differs_from_the_default() {
+        let v = View {
+            q: " acme & co ".into(),
+            sort: CompanySort::Name,
+            descending: false,
+            page: 1,
+        };
+        assert_eq!(
+            v.href(CompanySort::Name, false, 1),
+            "/msp/companies?q=acme%20%26%20co"
+        );
+        assert_eq!(
+            v.href(CompanySort::Critical, true, 3),
+            "/msp/companies?q=acme%20%26%20co&sort=critical&dir=desc&page=3"
+        );
+        let plain = View {
+            q: String::new(),
+            ..v
+        };
+        assert_eq!(plain.href(CompanySort::Name, false, 1), "/msp/companies");
+    }
+}

@@ -1,0 +1,541 @@
+//! The MSP's inventory in the portal: the home page's Inventory and Vulnerabilities sections
+//! (components the MSSP's per-MSP view reuses), the Companies table, and a company's page with
+//! its agents, enrollment tokens, assets and open findings.
+//!
+//! Every server function resolves the caller's scope first; a company outside it is "not
+//! found". Changes are for MSP owners and admins (the domain refuses viewers).
+
+use leptos::prelude::*;
+use portal_types::{AgentKind, AppError, AssetSource, Severity};
+use serde::{Deserialize, Serialize};
+
+mod companies;
+mod company;
+mod summary;
+
+pub use companies::CompaniesPage;
+pub use company::CompanyPage;
+pub use summary::{InventorySection, VulnerabilitySection};
+
+/// Rows per page of the companies, assets and findings tables.
+pub const PER_PAGE: u64 = 25;
+
+/// Where the MSP's companies are.
+pub const COMPANIES_PATH: &str = "/msp/companies";
+
+pub fn company_path(id: i64) -> String {
+    format!("{COMPANIES_PATH}/{id}")
+}
+
+/// A set of companies' counters (one company's, or summed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub probe_agents: i64,
+    pub lightweight_agents: i64,
+    pub probe_discovered_assets: i64,
+    pub external_assets: i64,
+    pub total_assets: i64,
+    pub open_findings: i64,
+    pub critical: i64,
+    pub high: i64,
+    pub medium: i64,
+    pub low: i64,
+}
+
+/// A tenant's posture: how many companies, and their counters summed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posture {
+    pub companies: i64,
+    pub counts: Counts,
+}
+
+/// One row of the companies table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyRow {
+    pub id: i64,
+    pub name: String,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyTable {
+    pub rows: Vec<CompanyRow>,
+    pub total: u64,
+}
+
+/// The companies table's sortable columns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompanySort {
+    #[default]
+    Name,
+    ProbeAgents,
+    LightweightAgents,
+    ProbeDiscoveredAssets,
+    ExternalAssets,
+    OpenFindings,
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+impl CompanySort {
+    /// The spelling in the page's address.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::ProbeAgents => "probe_agents",
+            Self::LightweightAgents => "lightweight_agents",
+            Self::ProbeDiscoveredAssets => "probe_discovered_assets",
+            Self::ExternalAssets => "external_assets",
+            Self::OpenFindings => "open_findings",
+            Self::Critical => "critical",
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+        }
+    }
+
+    pub const ALL: [Self; 10] = [
+        Self::Name,
+        Self::ProbeAgents,
+        Self::LightweightAgents,
+        Self::ProbeDiscoveredAssets,
+        Self::ExternalAssets,
+        Self::OpenFindings,
+        Self::Critical,
+        Self::High,
+        Self::Medium,
+        Self::Low,
+    ];
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// What deleting a company removed with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    pub agents: i64,
+    pub assets: i64,
+    pub open_findings: i64,
+}
+
+/// An agent as the company page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentRow {
+    pub id: i64,
+    pub kind: AgentKind,
+    pub hostname: String,
+    pub version: String,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    pub online: bool,
+}
+
+/// Whether an enrollment token still enrolls agents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TokenState {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl TokenState {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Expired => "Expired",
+            Self::Revoked => "Revoked",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub id: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub state: TokenState,
+    pub uses: i64,
+}
+
+/// A company's page header data: its counters, agents and tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyDetail {
+    pub id: i64,
+    pub name: String,
+    pub counts: Counts,
+    pub agents: Vec<AgentRow>,
+    pub tokens: Vec<TokenRow>,
+}
+
+/// A token just issued; the secret is shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedToken {
+    pub secret: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetRow {
+    pub id: i64,
+    pub source: AssetSource,
+    pub hostname: Option<String>,
+    pub ip: Option<String>,
+    pub os: Option<String>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    pub critical: i64,
+    pub high: i64,
+    pub medium: i64,
+    pub low: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetTable {
+    pub rows: Vec<AssetRow>,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingRow {
+    pub id: i64,
+    pub vulnerability: String,
+    pub title: String,
+    pub severity: Severity,
+    /// CVSS in tenths.
+    pub cvss_tenths: Option<i16>,
+    pub asset: String,
+    pub first_seen_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingTable {
+    pub rows: Vec<FindingRow>,
+    pub total: u64,
+}
+
+/// MSP: its own posture, for the home page.
+#[server(prefix = "/rpc", endpoint = "my_posture")]
+pub async fn my_posture() -> Result<Posture, AppError> {
+    crate::ssr::respond(
+        async {
+            let (state, scope) = ssr::msp().await?;
+            let posture = domain::inventory::own_posture(&state.db.scoped(&scope)).await?;
+            Ok(ssr::posture(posture))
+        }
+        .await,
+    )
+}
+
+/// MSP: its companies, searched, sorted and paginated on the server.
+#[server(prefix = "/rpc", endpoint = "list_companies")]
+pub async fn list_companies(
+    search: String,
+    sort: CompanySort,
+    descending: bool,
+    page: u64,
+) -> Result<CompanyTable, AppError> {
+    crate::ssr::respond(
+        async {
+            let (state, scope) = ssr::msp().await?;
+            let query = domain::companies::ListQuery {
+                search: Some(search),
+                sort: ssr::sort(sort),
+                descending,
+                page,
+                per_page: PER_PAGE,
+            };
+            let found = domain::companies::page(&state.db.scoped(&scope), &query)
+                .await
+                .map_err(|e| AppError::from(e).in_query())?;
+            Ok(CompanyTable {
+                rows: found.rows.into_iter().map(ssr::company_row).collect(),
+                total: found.total,
+            })
+        }
+        .await,
+    )
+}
+
+/// MSP: adds a company; returns its id.
+#[server(prefix = "/rpc", endpoint = "create_company")]
+pub async fn create_company(name: String) -> Result<i64, AppError> {
+    crate::ssr::respond(
+        async {
+            let (state, scope) = ssr::msp().await?;
+            let name = portal_types::CompanyName::parse(&name)?;
+            Ok(domain::companies::create(&state.db.scoped(&scope), &name)
+                .await?
+                .id)
+        }
+        .await,
+    )
+}
+
+/// MSP: renames one of its companies.
+#[server(prefix = "/rpc", endpoint = "rename_company")]
+pub async fn rename_company(id: i64, name: String) -> Result<(), AppError> {
+    crate::ssr::respond(
+        async {
+            let (state, scope) = ssr::msp().await?;
+            let name = portal_types::CompanyName::parse(&name)?;
+            Ok(domain::companies::rename(&state.db.scoped(&scope), id, &name).await?)
+        }
+        .await,
+    )
+}
+
+/// MSP: deletes one of its companies with everything under it; says what went with it.
+#[server(prefix = "/rpc", endpoint = "delete_company")]
+pub async fn delete_company(id: i64) -> Result<Removed, AppError> {
+    crate::ssr::respond(
+        async {
+            let (state, scope) = ssr::msp().await?;
+            let deleted = domain::companies::delete(&state.db.scoped(&scope), id).await?;
+            Ok(Removed {
+                agents: deleted.agents,
+                assets: deleted.assets,
+                open_findings: deleted.open_findings,
+            })
+        }
+        .await,
+    )
+}
+
+/// MSP: one of its companies with its counters, agents and enrollment tokens.
+#[server(prefix = "/rpc", endpoint = "load_company")]
+pub async fn load_company(id: i64) -> Result<CompanyDetail, AppError> {
+    crate::ssr::respond(ssr::company_detail(id).await)
+}
+
+/// MSP: issues an enrollment token for one of its companies, valid for `days`.
+#[server(prefix = "/rpc", endpoint = "issue_enrollment_token")]
+pub async fn issue_enrollment_token(company_id: i64, days: u32) -> Result<IssuedToken, AppError> {
+    crate::ssr::respond(
+        async {
+            let (state, scope) = ssr::msp().await?;
+            let valid = domain::agents::ValidDays::new(days)?;
+            let issued =
+                domain::agents::issue_token(&state.db.scoped(&scope), company_id, valid).await?;
+            Ok(IssuedToken {
+                secret: issued.secret.expose().to_owned(),
+                expires_at: issued.token.expires_at,
+            })
+        }
+        .await,
+    )
+}
+
+/// MSP: revokes an enrollment token (agents it enrolled keep working).
+#[server(prefix = "/rpc", endpoint = "revoke_enrollment_token")]
+pub async fn revoke_enrollment_token(id: i64) -> Result<(), AppError> {
+    crate::ssr::respond(
+        async {
+            let (state, scope) = ssr::msp().await?;
+            Ok(domain::agents::revoke_token(&state.db.scoped(&scope), id).await?)
+        }
+        .await,
+    )
+}
+
+/// MSP: a page of a company's assets.
+#[server(prefix = "/rpc", endpoint = "company_assets")]
+pub async fn company_assets(company_id: i64, page: u64) -> Result<AssetTable, AppError> {
+    crate::ssr::respond(
+        async {
+            let (state, scope) = ssr::msp().await?;
+            let found = domain::inventory::assets_page(
+                &state.db.scoped(&scope),
+                company_id,
+                page,
+                PER_PAGE,
+            )
+            .await?;
+            Ok(AssetTable {
+                rows: found.rows.into_iter().map(ssr::asset_row).collect(),
+                total: found.total,
+            })
+        }
+        .await,
+    )
+}
+
+/// MSP: a page of a company's open findings, worst first.
+#[server(prefix = "/rpc", endpoint = "company_findings")]
+pub async fn company_findings(company_id: i64, page: u64) -> Result<FindingTable, AppError> {
+    crate::ssr::respond(
+        async {
+            let (state, scope) = ssr::msp().await?;
+            let found = domain::inventory::open_findings_page(
+                &state.db.scoped(&scope),
+                company_id,
+                page,
+                PER_PAGE,
+            )
+            .await?;
+            Ok(FindingTable {
+                rows: found.rows.into_iter().map(ssr::finding_row).collect(),
+                total: found.total,
+            })
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    //! Scope resolution and row → wire conversions (rows never cross the wire).
+    use super::*;
+    use crate::ssr::AppState;
+    use domain::Scope;
+    use portal_types::TenantKind;
+
+    /// The state and the scope of a signed-in MSP user.
+    pub async fn msp() -> Result<(AppState, Scope), AppError> {
+        let scope = crate::ssr::scope_of(Some(TenantKind::Msp)).await?;
+        Ok((crate::ssr::state()?, scope))
+    }
+
+    pub fn counts(r: &entity::company_rollup::Model) -> Counts {
+        Counts {
+            probe_agents: r.probe_agents,
+            lightweight_agents: r.lightweight_agents,
+            probe_discovered_assets: r.probe_discovered_assets,
+            external_assets: r.external_assets,
+            total_assets: r.total_assets,
+            open_findings: r.open_findings,
+            critical: r.open_critical,
+            high: r.open_high,
+            medium: r.open_medium,
+            low: r.open_low,
+        }
+    }
+
+    pub fn posture(p: domain::inventory::Posture) -> Posture {
+        Posture {
+            companies: p.companies,
+            counts: Counts {
+                probe_agents: p.probe_agents,
+                lightweight_agents: p.lightweight_agents,
+                probe_discovered_assets: p.probe_discovered_assets,
+                external_assets: p.external_assets,
+                total_assets: p.total_assets,
+                open_findings: p.open_findings,
+                critical: p.open_critical,
+                high: p.open_high,
+                medium: p.open_medium,
+                low: p.open_low,
+            },
+        }
+    }
+
+    pub fn sort(sort: CompanySort) -> domain::companies::SortBy {
+        use domain::companies::SortBy;
+        match sort {
+            CompanySort::Name => SortBy::Name,
+            CompanySort::ProbeAgents => SortBy::ProbeAgents,
+            CompanySort::LightweightAgents => SortBy::LightweightAgents,
+            CompanySort::ProbeDiscoveredAssets => SortBy::ProbeDiscoveredAssets,
+            CompanySort::ExternalAssets => SortBy::ExternalAssets,
+            CompanySort::OpenFindings => SortBy::OpenFindings,
+            CompanySort::Critical => SortBy::Critical,
+            CompanySort::High => SortBy::High,
+            CompanySort::Medium => SortBy::Medium,
+            CompanySort::Low => SortBy::Low,
+        }
+    }
+
+    pub fn company_row(row: domain::companies::CompanyRow) -> CompanyRow {
+        CompanyRow {
+            id: row.id,
+            counts: counts(&row.rollup),
+            name: row.name,
+        }
+    }
+
+    pub fn asset_row(row: domain::inventory::AssetRow) -> AssetRow {
+        AssetRow {
+            id: row.id,
+            source: row.source,
+            hostname: row.hostname,
+            ip: row.ip,
+            os: row.os,
+            last_seen_at: row.last_seen_at,
+            critical: row.open.critical,
+            high: row.open.high,
+            medium: row.open.medium,
+            low: row.open.low,
+        }
+    }
+
+    pub fn finding_row(row: domain::inventory::FindingRow) -> FindingRow {
+        FindingRow {
+            id: row.id,
+            vulnerability: row.vuln_key,
+            title: row.title,
+            severity: row.severity,
+            cvss_tenths: row.cvss_tenths,
+            asset: row.asset,
+            first_seen_at: row.first_seen_at,
+        }
+    }
+
+    pub async fn company_detail(id: i64) -> Result<CompanyDetail, AppError> {
+        let (state, scope) = msp().await?;
+        let scoped = state.db.scoped(&scope);
+        let company = domain::companies::visible_company(&scoped, id).await?;
+        let rollup = domain::companies::rollup_of(&scoped, id).await?;
+        let now = chrono::Utc::now();
+        let agents = domain::agents::list(&scoped, id)
+            .await?
+            .into_iter()
+            .map(|a| {
+                Ok(AgentRow {
+                    online: domain::agents::is_online(&a, now),
+                    kind: a.kind.parse().map_err(domain::Error::Internal)?,
+                    id: a.id,
+                    hostname: a.hostname,
+                    version: a.version,
+                    last_seen_at: a.last_seen_at,
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let tokens = domain::agents::tokens(&scoped, id)
+            .await?
+            .into_iter()
+            .map(|t| TokenRow {
+                state: match domain::agents::token_state(&t, now) {
+                    domain::agents::TokenState::Active => TokenState::Active,
+                    domain::agents::TokenState::Expired => TokenState::Expired,
+                    domain::agents::TokenState::Revoked => TokenState::Revoked,
+                },
+                id: t.id,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+                uses: t.uses,
+            })
+            .collect();
+        Ok(CompanyDetail {
+            id: company.id,
+            name: company.name,
+            counts: counts(&rollup),
+            agents,
+            tokens,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_columns_round_trip_through_the_address() {
+        for sort in CompanySort::ALL {
+            assert_eq!(CompanySort::parse(sort.as_str()), Some(sort));
+        }
+        assert_eq!(CompanySort::parse("nope"), None);
+    }
+}
