@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod email;
 mod error;
+pub mod generate;
 pub mod idempotency;
 pub mod ingest;
 pub mod inventory;

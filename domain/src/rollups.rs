@@ -84,6 +84,27 @@ impl Delta {
     }
 }
 
+impl Delta {
+    /// A roll-up row's counters from zero moved by this delta (for rows written whole).
+    pub fn as_active_model(&self) -> company_rollup::ActiveModel {
+        use sea_orm::ActiveValue::Set;
+        company_rollup::ActiveModel {
+            probe_agents: Set(self.probe_agents),
+            lightweight_agents: Set(self.lightweight_agents),
+            probe_discovered_assets: Set(self.probe_discovered_assets),
+            external_assets: Set(self.external_assets),
+            agent_host_assets: Set(self.agent_host_assets),
+            total_assets: Set(self.total_assets()),
+            open_findings: Set(self.open_findings()),
+            open_critical: Set(self.open_critical),
+            open_high: Set(self.open_high),
+            open_medium: Set(self.open_medium),
+            open_low: Set(self.open_low),
+            ..Default::default()
+        }
+    }
+}
+
 impl AddAssign for Delta {
     fn add_assign(&mut self, other: Self) {
         self.probe_agents += other.probe_agents;

@@ -438,3 +438,48 @@ db_test!(async fn the_inventory_reads_sum_roll_ups_and_page_assets_and_findings(
     assert!(matches!(inventory::open_findings_page(&scoped, other.company, 1, 10).await, Err(Error::NotFound)));
     assert!(agents::list(&scoped, other.company).await.expect("agents").is_empty());
 });
+
+db_test!(async fn generated_demo_data_is_deterministic_and_its_roll_ups_exact(test) {
+    use domain::generate::{Scale, generate};
+    demo::load(&test.db).await.expect("demo");
+    let scale = Scale { msps: 4, companies_per_msp: 3, assets_per_company: 30, findings_per_asset: 5, seed: 7 };
+    let seen = std::sync::Mutex::new(Vec::new());
+    let generated = generate(&test.db, &scale, &|done, total| seen.lock().expect("lock").push((done, total))).await.expect("generate");
+    assert_eq!((generated.msps, generated.companies, generated.assets, generated.findings), (4, 12, 360, 1800));
+    assert_eq!(seen.lock().expect("lock").last(), Some(&(1800, 1800)), "progress reaches the total");
+    assert_eq!(test.count("findings").await, 1800);
+    assert_eq!(test.count("tenants").await, 5, "the demo MSSP, three demo MSPs and one created");
+
+    let companies = entity::company::Entity::find().all(test.conn()).await.expect("companies");
+    for company in &companies {
+        assert_exact(&test, company.id).await;
+    }
+    // Both agent kinds, every asset source, every counted severity.
+    let rollups = entity::company_rollup::Entity::find().all(test.conn()).await.expect("roll-ups");
+    let sum = |f: fn(&entity::company_rollup::Model) -> i64| rollups.iter().map(f).sum::<i64>();
+    for (what, total) in [
+        ("probe agents", sum(|r| r.probe_agents)),
+        ("lightweight agents", sum(|r| r.lightweight_agents)),
+        ("probe-discovered assets", sum(|r| r.probe_discovered_assets)),
+        ("external assets", sum(|r| r.external_assets)),
+        ("agent hosts", sum(|r| r.agent_host_assets)),
+        ("critical", sum(|r| r.open_critical)),
+        ("high", sum(|r| r.open_high)),
+        ("medium", sum(|r| r.open_medium)),
+        ("low", sum(|r| r.open_low)),
+    ] {
+        assert!(total > 0, "some {what}");
+    }
+    let created = signed_in_scope(&test.db, "Demo MSP 004", "admin@demo-msp-004.test").await;
+    let posture = domain::inventory::own_posture(&test.db.scoped(&created)).await.expect("posture");
+    assert_eq!(posture.companies, 3);
+
+    // The same seed gives the same names on a fresh database.
+    let again = TestDb::sqlite().await;
+    demo::load(&again.db).await.expect("demo");
+    generate(&again.db, &scale, &|_, _| {}).await.expect("generate");
+    let names = |rows: Vec<entity::company::Model>| rows.into_iter().map(|c| c.name).collect::<Vec<_>>();
+    let first = names(companies);
+    let second = names(entity::company::Entity::find().all(again.conn()).await.expect("companies"));
+    assert_eq!(first, second);
+});

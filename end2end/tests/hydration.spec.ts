@@ -53,7 +53,7 @@ test('every MSP page hydrates and responds on every load', async ({ page }) => {
   const problems = watchConsole(page);
   await signIn(page, 'Northwind MSP', 'admin@northwind-msp.test');
   await expect(page).toHaveURL(/\/msp$/);
-  for (const path of ['/msp', '/msp/settings', '/msp/audit']) {
+  for (const path of ['/msp', '/msp/companies', '/msp/companies?q=a&sort=critical&dir=desc', '/msp/settings', '/msp/audit']) {
     await loadsCleanly(page, problems, path);
   }
   // The bell opens its panel.

@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::serve;
 use clap::{Args, Parser, Subcommand};
 use domain::demo;
+use domain::generate::Scale;
 use portal_types::{CompanyName, Email, Password, Role, TenantKind, TenantName};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -39,11 +40,23 @@ pub enum Command {
     /// Manage agents' enrollment tokens.
     #[command(subcommand)]
     EnrollToken(EnrollTokenCommand),
-    /// Load the demo tenants and sign-ins into an empty database.
+    /// Load the demo tenants and sign-ins into an empty database, with a generated inventory
+    /// (the first three MSPs are the demo MSPs; further ones are created).
     Demo {
         /// Wipe every row first.
         #[arg(long)]
         reset: bool,
+        #[arg(long, default_value_t = Scale::default().msps)]
+        msps: u32,
+        #[arg(long, default_value_t = Scale::default().companies_per_msp)]
+        companies_per_msp: u32,
+        #[arg(long, default_value_t = Scale::default().assets_per_company)]
+        assets_per_company: u32,
+        #[arg(long, default_value_t = Scale::default().findings_per_asset)]
+        findings_per_asset: u32,
+        /// The same seed gives the same data.
+        #[arg(long, default_value_t = Scale::default().seed)]
+        seed: u64,
     },
 }
 
@@ -242,11 +255,47 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             println!("{}", issued.secret.expose());
             Ok(())
         }
-        Command::Demo { reset } => {
+        Command::Demo {
+            reset,
+            msps,
+            companies_per_msp,
+            assets_per_company,
+            findings_per_asset,
+            seed,
+        } => {
+            let scale = Scale {
+                msps,
+                companies_per_msp,
+                assets_per_company,
+                findings_per_asset,
+                seed,
+            };
+            scale.check().map_err(describe)?;
             if reset {
                 demo::wipe(&db).await.map_err(describe)?;
             }
             let sign_ins = demo::load(&db).await.map_err(describe)?;
+            let started = std::time::Instant::now();
+            let bar = indicatif::ProgressBar::new(scale.total_findings()).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} findings ({per_sec}, {eta} left)",
+                )
+                .map_err(|e| e.to_string())?,
+            );
+            let progress = |done: u64, _total: u64| bar.set_position(done);
+            let generated = domain::generate::generate(&db, &scale, &progress)
+                .await
+                .map_err(describe)?;
+            bar.finish_and_clear();
+            println!(
+                "generated {} MSPs, {} companies, {} agents, {} assets and {} findings in {:.1} s",
+                generated.msps,
+                generated.companies,
+                generated.agents,
+                generated.assets,
+                generated.findings,
+                started.elapsed().as_secs_f64()
+            );
             print_sign_ins(&sign_ins);
             Ok(())
         }
@@ -258,7 +307,11 @@ async fn load_demo_if_empty(db: &domain::Db) -> Result<Option<Vec<demo::DemoSign
         tracing::info!("the database already holds tenants; demo data not loaded");
         return Ok(Some(demo::sign_ins()));
     }
-    demo::load(db).await.map(Some).map_err(describe)
+    let sign_ins = demo::load(db).await.map_err(describe)?;
+    domain::generate::generate(db, &Scale::default(), &|_, _| {})
+        .await
+        .map_err(describe)?;
+    Ok(Some(sign_ins))
 }
 
 fn print_banner(url: &str, sign_ins: Option<&[demo::DemoSignIn]>) {

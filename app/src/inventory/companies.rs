@@ -163,7 +163,7 @@ fn AddCompany(version: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl 
 }
 
 /// A sortable column header: a link that sorts by it (again: the other way).
-fn sort_header(v: &View, sort: CompanySort, label: &'static str) -> impl IntoView + use<> {
+fn sort_header(v: &View, sort: CompanySort, label: &'static str) -> AnyView {
     let active = v.sort == sort;
     let descending = if active {
         !v.descending
@@ -181,8 +181,24 @@ fn sort_header(v: &View, sort: CompanySort, label: &'static str) -> impl IntoVie
         "descending" => " ▼",
         _ => "",
     };
-    view! { <th scope="col" aria-sort=state><a href=href>{label}{arrow}</a></th> }
+    view! { <th scope="col" aria-sort=state><a href=href>{label}{arrow}</a></th> }.into_any()
 }
+
+/// The table's columns after the name, each sortable.
+const COUNTER_COLUMNS: [(CompanySort, &str); 9] = [
+    (CompanySort::ProbeAgents, "Probe Agents"),
+    (CompanySort::LightweightAgents, "Lightweight Agents"),
+    (
+        CompanySort::ProbeDiscoveredAssets,
+        "Probe Discovered Assets",
+    ),
+    (CompanySort::ExternalAssets, "External Assets"),
+    (CompanySort::OpenFindings, "Total Vulnerabilities"),
+    (CompanySort::Critical, "Critical"),
+    (CompanySort::High, "High"),
+    (CompanySort::Medium, "Medium"),
+    (CompanySort::Low, "Low"),
+];
 
 #[component]
 fn Table(
@@ -224,15 +240,7 @@ fn Table(
                     <caption class="visually-hidden">"Companies"</caption>
                     <thead><tr>
                         {sort_header(&v, CompanySort::Name, "Company Name")}
-                        {sort_header(&v, CompanySort::ProbeAgents, "Probe Agents")}
-                        {sort_header(&v, CompanySort::LightweightAgents, "Lightweight Agents")}
-                        {sort_header(&v, CompanySort::ProbeDiscoveredAssets, "Probe Discovered Assets")}
-                        {sort_header(&v, CompanySort::ExternalAssets, "External Assets")}
-                        {sort_header(&v, CompanySort::OpenFindings, "Total Vulnerabilities")}
-                        {sort_header(&v, CompanySort::Critical, "Critical")}
-                        {sort_header(&v, CompanySort::High, "High")}
-                        {sort_header(&v, CompanySort::Medium, "Medium")}
-                        {sort_header(&v, CompanySort::Low, "Low")}
+                        {COUNTER_COLUMNS.into_iter().map(|(sort, label)| sort_header(&v, sort, label)).collect_view()}
                         {can_write.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
                     </tr></thead>
                     <tbody>
@@ -259,9 +267,9 @@ fn Row(
     doomed: RwSignal<Option<Doomed>>,
     delete_dialog: NodeRef<html::Dialog>,
     version: RwSignal<u32>,
-) -> impl IntoView {
+) -> AnyView {
     let c = row.counts;
-    let cell = |n: i64| view! { <td class="num">{format_count(n)}</td> };
+    let cell = |n: i64| view! { <td class="num">{format_count(n)}</td> }.into_any();
     let actions = can_write.then(|| {
         let target = Doomed {
             id: row.id,
@@ -295,6 +303,7 @@ fn Row(
             {actions}
         </tr>
     }
+    .into_any()
 }
 
 /// Rename, folded away until asked for.

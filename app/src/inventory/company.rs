@@ -137,7 +137,7 @@ fn Agents(agents: Vec<AgentRow>) -> AnyView {
                                 <td class="nowrap"><When at=a.last_seen_at/></td>
                                 <td><span class=class>{status}</span></td>
                             </tr>
-                        }
+                        }.into_any()
                     }).collect_view()}
                 </tbody>
             </table>
@@ -222,7 +222,7 @@ fn Tokens(tokens: Vec<TokenRow>, can_write: bool, version: RwSignal<u32>) -> Any
                                 <td class="num">{t.uses}</td>
                                 {can_write.then(|| view! { <td class="actions">{action}</td> })}
                             </tr>
-                        }
+                        }.into_any()
                     }).collect_view()}
                 </tbody>
             </table>
@@ -284,7 +284,7 @@ fn Assets(table: AssetTable, page: RwSignal<u64>) -> AnyView {
                             <td class="num">{a.medium}</td>
                             <td class="num">{a.low}</td>
                         </tr>
-                    }}).collect_view()}
+                    }.into_any()}).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -322,7 +322,7 @@ fn Findings(table: FindingTable, page: RwSignal<u64>) -> AnyView {
                                 <td>{f.asset}</td>
                                 <td class="nowrap"><When at=f.first_seen_at/></td>
                             </tr>
-                        }
+                        }.into_any()
                     }).collect_view()}
                 </tbody>
             </table>
