@@ -40,11 +40,24 @@ pub fn CompanyPage() -> impl IntoView {
         |(id, page)| company_findings(id, page),
     );
 
+    // Outside the part that re-renders when the company reloads, so the token just issued
+    // stays on screen after the tokens table refreshes.
+    let issue = ServerAction::<IssueEnrollmentToken>::new();
+    let issued = RwSignal::new(None::<Result<IssuedToken, AppError>>);
+    Effect::new(move |_| {
+        if let Some(result) = issue.value().get() {
+            if result.is_ok() {
+                version.update(|v| *v += 1);
+            }
+            issued.set(Some(result));
+        }
+    });
+
     view! {
         <Transition fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading the company…"</div> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <Overview detail version/> }.into_any(),
+                    Ok(detail) => view! { <Overview detail version issue issued/> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
@@ -76,7 +89,12 @@ pub fn CompanyPage() -> impl IntoView {
 }
 
 #[component]
-fn Overview(detail: CompanyDetail, version: RwSignal<u32>) -> impl IntoView {
+fn Overview(
+    detail: CompanyDetail,
+    version: RwSignal<u32>,
+    issue: ServerAction<IssueEnrollmentToken>,
+    issued: RwSignal<Option<Result<IssuedToken, AppError>>>,
+) -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let can_write = user.role.can_write();
     let c = detail.counts;
@@ -98,7 +116,7 @@ fn Overview(detail: CompanyDetail, version: RwSignal<u32>) -> impl IntoView {
             <Agents agents=detail.agents/>
         </Panel>
         <Panel id="tokens" title="Enrollment tokens">
-            {can_write.then(|| view! { <IssueToken company_id=detail.id version/> })}
+            {can_write.then(|| view! { <IssueToken company_id=detail.id issue issued/> })}
             <Tokens tokens=detail.tokens can_write version/>
         </Panel>
     }
@@ -148,17 +166,11 @@ fn Agents(agents: Vec<AgentRow>) -> AnyView {
 
 /// Issue a token: how many days it stays valid, then the token itself, shown this once.
 #[component]
-fn IssueToken(company_id: i64, version: RwSignal<u32>) -> impl IntoView {
-    let issue = ServerAction::<IssueEnrollmentToken>::new();
-    let issued = RwSignal::new(None::<Result<IssuedToken, AppError>>);
-    Effect::new(move |_| {
-        if let Some(result) = issue.value().get() {
-            if result.is_ok() {
-                version.update(|v| *v += 1);
-            }
-            issued.set(Some(result));
-        }
-    });
+fn IssueToken(
+    company_id: i64,
+    issue: ServerAction<IssueEnrollmentToken>,
+    issued: RwSignal<Option<Result<IssuedToken, AppError>>>,
+) -> impl IntoView {
     view! {
         <ActionForm action=issue attr:class="filters" attr:aria-label="Issue an enrollment token">
             <input type="hidden" name="company_id" value=company_id/>
