@@ -143,25 +143,14 @@ pub async fn apply(
     Ok(())
 }
 
-/// The counters recomputed from raw rows: for tests and audits, never for a page.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromQueryResult)]
-pub struct Recount {
-    pub probe_agents: i64,
-    pub lightweight_agents: i64,
-    pub probe_discovered_assets: i64,
-    pub external_assets: i64,
-    pub agent_host_assets: i64,
-    pub total_assets: i64,
-    pub open_findings: i64,
-    pub open_critical: i64,
-    pub open_high: i64,
-    pub open_medium: i64,
-    pub open_low: i64,
-}
+/// The counters recomputed from raw rows, for one company (`companies` is 1): for tests and
+/// audits, never for a page.
+pub type Recount = crate::inventory::Posture;
 
 impl From<&company_rollup::Model> for Recount {
     fn from(r: &company_rollup::Model) -> Self {
         Self {
+            companies: 1,
             probe_agents: r.probe_agents,
             lightweight_agents: r.lightweight_agents,
             probe_discovered_assets: r.probe_discovered_assets,
@@ -181,6 +170,7 @@ impl From<&company_rollup::Model> for Recount {
 pub async fn recount(conn: &impl ConnectionTrait, company: i64) -> Result<Recount> {
     let sql = r#"
         SELECT
+          (SELECT COUNT(*) FROM companies WHERE id = $1) AS companies,
           (SELECT COUNT(*) FROM agents WHERE company_id = $1 AND kind = 'probe') AS probe_agents,
           (SELECT COUNT(*) FROM agents WHERE company_id = $1 AND kind = 'lightweight') AS lightweight_agents,
           (SELECT COUNT(*) FROM assets WHERE company_id = $1 AND source = 'probe_discovered') AS probe_discovered_assets,

@@ -163,7 +163,7 @@ mod tests {
         assert!(SessionToken::parse(&"a".repeat(44)).is_none());
         assert!(SessionToken::parse(&format!("{}=", "a".repeat(42))).is_none());
         assert!(SessionToken::parse(&"é".repeat(22)).is_none());
-        assert_eq!(format!("{token:?}"), "SessionToken(<redacted>)");
+        assert_eq!(format!("{token:?}"), "Secret(<redacted>)");
         assert_eq!(token.hash().len(), 64);
     }
 }

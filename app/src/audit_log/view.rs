@@ -2,7 +2,7 @@
 //! URL is shareable), the table, pagination, and the CSV download carrying the same filter.
 
 use super::{AuditEntry, AuditPage, audit_actions, audit_log, query_string};
-use crate::components::{EmptyState, ErrorNotice, PageLink};
+use crate::components::{EmptyState, ErrorNotice, Pagination};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -189,13 +189,7 @@ fn Results(log: AuditPage, base: &'static str, query: AuditQuery) -> impl IntoVi
                     </tbody>
                 </table>
             </div>
-            <nav class="pagination" aria-label="Pagination">
-                <span class="muted" aria-live="polite">{summary}</span>
-                <span class="pager">
-                    <PageLink href=previous label="Previous"/>
-                    <PageLink href=next label="Next"/>
-                </span>
-            </nav>
+            <Pagination label="Pagination" summary previous next/>
         </section>
     }
     .into_any()

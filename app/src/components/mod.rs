@@ -63,6 +63,25 @@ pub fn close_dialog(dialog: NodeRef<leptos::html::Dialog>) {
     }
 }
 
+/// "Showing 26–50 of 140" with Previous and Next links (absent pages are disabled look-alikes).
+#[component]
+pub fn Pagination(
+    label: &'static str,
+    summary: String,
+    previous: Option<String>,
+    next: Option<String>,
+) -> impl IntoView {
+    view! {
+        <nav class="pagination" aria-label=label>
+            <span class="muted" aria-live="polite">{summary}</span>
+            <span class="pager">
+                <PageLink href=previous label="Previous"/>
+                <PageLink href=next label="Next"/>
+            </span>
+        </nav>
+    }
+}
+
 /// A pagination link, or a disabled look-alike where there is no such page.
 #[component]
 pub fn PageLink(href: Option<String>, label: &'static str) -> impl IntoView {

@@ -7,7 +7,7 @@ use super::{
     COMPANIES_PATH, CompanyRow, CompanySort, CompanyTable, CreateCompany, DeleteCompany, PER_PAGE,
     RenameCompany, company_path, list_companies,
 };
-use crate::components::{EmptyState, ErrorNotice, PageLink, close_dialog, open_dialog};
+use crate::components::{EmptyState, ErrorNotice, Pagination, close_dialog, open_dialog};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -233,6 +233,10 @@ fn Table(
     let last = first + table.rows.len() as u64 - 1;
     let previous = (v.page > 1).then(|| v.href(v.sort, v.descending, v.page - 1));
     let next = (last < table.total).then(|| v.href(v.sort, v.descending, v.page + 1));
+    let summary = format!(
+        "Showing {first}–{last} of {}",
+        format_count(table.total as i64)
+    );
     view! {
         <section class="panel">
             <div class="table-scroll">
@@ -248,13 +252,7 @@ fn Table(
                     </tbody>
                 </table>
             </div>
-            <nav class="pagination" aria-label="Companies pages">
-                <span class="muted" aria-live="polite">{format!("Showing {first}–{last} of {}", table.total)}</span>
-                <span class="pager">
-                    <PageLink href=previous label="Previous"/>
-                    <PageLink href=next label="Next"/>
-                </span>
-            </nav>
+            <Pagination label="Companies pages" summary previous next/>
         </section>
     }
     .into_any()
