@@ -471,18 +471,13 @@ async fn company_with_inventory(
         };
         rollup.add_asset(source, 1);
         let (hostname, ip) = match source {
+            // Unique within the company by construction: the index is in the name and the IP.
             AssetSource::External => (
                 (i % 3 != 0).then(|| {
-                    format!(
-                        "{}.{domain}.example",
-                        ["www", "mail", "vpn", "portal", "api"][i % 5]
-                    )
+                    let service = ["www", "mail", "vpn", "portal", "api"][i % 5];
+                    format!("{service}-{i:02}.{domain}.example")
                 }),
-                format!(
-                    "203.0.{}.{}",
-                    rng.gen_range(0..=255),
-                    rng.gen_range(1..=254)
-                ),
+                format!("203.{}.{}.{}", rng.gen_range(0..=255), i / 250, i % 250 + 1),
             ),
             _ => (
                 Some(format!(

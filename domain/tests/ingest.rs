@@ -442,12 +442,13 @@ db_test!(async fn the_inventory_reads_sum_roll_ups_and_page_assets_and_findings(
 db_test!(async fn generated_demo_data_is_deterministic_and_its_roll_ups_exact(test) {
     use domain::generate::{Scale, generate};
     demo::load(&test.db).await.expect("demo");
-    let scale = Scale { msps: 4, companies_per_msp: 3, assets_per_company: 30, findings_per_asset: 5, seed: 7 };
+    // 80 assets: enough external ones that names and addresses would collide if they could.
+    let scale = Scale { msps: 4, companies_per_msp: 3, assets_per_company: 80, findings_per_asset: 5, seed: 7 };
     let seen = std::sync::Mutex::new(Vec::new());
     let generated = generate(&test.db, &scale, &|done, total| seen.lock().expect("lock").push((done, total))).await.expect("generate");
-    assert_eq!((generated.msps, generated.companies, generated.assets, generated.findings), (4, 12, 360, 1800));
-    assert_eq!(seen.lock().expect("lock").last(), Some(&(1800, 1800)), "progress reaches the total");
-    assert_eq!(test.count("findings").await, 1800);
+    assert_eq!((generated.msps, generated.companies, generated.assets, generated.findings), (4, 12, 960, 4800));
+    assert_eq!(seen.lock().expect("lock").last(), Some(&(4800, 4800)), "progress reaches the total");
+    assert_eq!(test.count("findings").await, 4800);
     assert_eq!(test.count("tenants").await, 5, "the demo MSSP, three demo MSPs and one created");
 
     let companies = entity::company::Entity::find().all(test.conn()).await.expect("companies");
