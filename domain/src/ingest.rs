@@ -4,9 +4,16 @@
 //! A scan report is a snapshot from one agent: the assets it saw and each asset's current
 //! findings. A reported finding is new, still open, or reopened; an open finding of a reported
 //! asset that the report leaves out is fixed. An asset the report leaves out is untouched (it
-//! keeps its last-seen time). Work is done in batches (one statement per chunk of rows, never
-//! one per finding), and reports for one company are serialised by a lock on its roll-up row, so
-//! the diff is taken against a state no one else is changing.
+//! keeps its last-seen time).
+//!
+//! An open finding was, by construction, in its asset's latest report, so its last sighting is
+//! the asset's `last_seen_at` and a rescan writes nothing for findings that stay open.
+//! `findings.last_seen_at` is written when a finding opens or reopens (now) and when it is fixed
+//! (the asset's previous sighting).
+//!
+//! Work is done in batches (one statement per chunk of rows, never one per finding), and
+//! reports for one company are serialised by a lock on its roll-up row, so the diff is taken
+//! against a state no one else is changing.
 
 use crate::rollups::{self, Delta};
 use crate::scope::{AgentScope, CompanyOwned, TenantOwned};
@@ -376,7 +383,7 @@ async fn upsert_assets(
     agent: &AgentScope,
     report: &Report,
     now: DateTime<Utc>,
-) -> Result<(HashMap<String, i64>, Summary, Delta)> {
+) -> Result<(ReportedAssets, Summary, Delta)> {
     let source = report.source.as_str();
     let agent_id = (report.source != AssetSource::External).then_some(agent.agent_id);
     let mut summary = Summary::default();
@@ -401,9 +408,11 @@ async fn upsert_assets(
         )
     };
     let mut seen_unchanged = Vec::new();
+    let mut previously_seen = HashMap::with_capacity(known.len());
     for (key, reported) in &report.assets {
         let Some(row) = known.get(key) else { continue };
         ids.insert(key.clone(), row.id);
+        previously_seen.insert(row.id, row.last_seen_at);
         summary.assets_updated += 1;
         let (hostname, ip, os) = describe(reported);
         if (&row.hostname, &row.ip, &row.os, row.agent_id) == (&hostname, &ip, &os, agent_id) {
@@ -470,7 +479,22 @@ async fn upsert_assets(
     let created = new.len() as i64;
     summary.assets_created = new.len() as u64;
     delta.add_asset(report.source, created);
-    Ok((ids, summary, delta))
+    Ok((
+        ReportedAssets {
+            ids,
+            previously_seen,
+        },
+        summary,
+        delta,
+    ))
+}
+
+/// The report's assets as stored.
+struct ReportedAssets {
+    /// Every reported asset's id, by key.
+    ids: HashMap<String, i64>,
+    /// When each asset known before this report was last reported (new assets are absent).
+    previously_seen: HashMap<i64, DateTime<Utc>>,
 }
 
 /// A finding as stored, reduced to what the diff needs.
@@ -486,13 +510,13 @@ async fn diff_findings(
     txn: &DatabaseTransaction,
     agent: &AgentScope,
     report: &Report,
-    assets: &HashMap<String, i64>,
+    assets: &ReportedAssets,
     vulnerabilities: &HashMap<String, i64>,
     now: DateTime<Utc>,
     summary: &mut Summary,
     delta: &mut Delta,
 ) -> Result<()> {
-    let asset_ids: Vec<i64> = assets.values().copied().collect();
+    let asset_ids: Vec<i64> = assets.ids.values().copied().collect();
     let mut stored: HashMap<(i64, i64), Stored> = HashMap::new();
     for chunk in asset_ids.chunks(IN_CHUNK) {
         let rows = agent
@@ -514,12 +538,11 @@ async fn diff_findings(
         }
     }
 
-    let mut still_open = Vec::new();
     // Reopened, or open with a new severity: (id, severity it takes).
     let mut set_open: Vec<(i64, Severity)> = Vec::new();
     let mut new_rows = Vec::new();
     for (key, reported) in &report.assets {
-        let asset_id = assets[key];
+        let asset_id = assets.ids[key];
         for finding in &reported.findings {
             let vulnerability_id = vulnerabilities[finding.id.as_str()];
             match stored.remove(&(asset_id, vulnerability_id)) {
@@ -539,9 +562,9 @@ async fn diff_findings(
                         ..Default::default()
                     });
                 }
+                // Nothing to write: an open finding's last sighting is its asset's.
                 Some(old) if old.open && old.severity == finding.severity => {
                     summary.findings_still_open += 1;
-                    still_open.push(old.id);
                 }
                 Some(old) => {
                     if old.open {
@@ -556,12 +579,19 @@ async fn diff_findings(
             }
         }
     }
-    // What is left of the reported assets' findings was not in the report: fixed.
-    let mut fixed = Vec::new();
-    for old in stored.into_values().filter(|old| old.open) {
+    // What is left of the reported assets' findings was not in the report: fixed. Each was
+    // last seen in its asset's previous report; findings are grouped by that moment (usually
+    // one for the whole report) so each group is one statement.
+    let mut fixed: BTreeMap<DateTime<Utc>, Vec<i64>> = BTreeMap::new();
+    for (&(asset_id, _), old) in stored.iter().filter(|(_, old)| old.open) {
         summary.findings_fixed += 1;
         delta.add_open_finding(old.severity, -1);
-        fixed.push(old.id);
+        let last_seen = assets
+            .previously_seen
+            .get(&asset_id)
+            .copied()
+            .unwrap_or(now);
+        fixed.entry(last_seen).or_default().push(old.id);
     }
 
     let mut rows = new_rows.into_iter().peekable();
@@ -570,15 +600,6 @@ async fn diff_findings(
         finding::Entity::insert_many(chunk)
             .exec_without_returning(txn)
             .await?;
-    }
-    for chunk in still_open.chunks(IN_CHUNK) {
-        update_findings(
-            txn,
-            agent,
-            chunk,
-            [(finding::Column::LastSeenAt, Expr::value(now))],
-        )
-        .await?;
     }
     for &severity in Severity::ALL {
         let ids: Vec<i64> = set_open
@@ -599,15 +620,18 @@ async fn diff_findings(
             update_findings(txn, agent, chunk, open).await?;
         }
     }
-    for chunk in fixed.chunks(IN_CHUNK) {
-        let fix = [
-            (
-                finding::Column::Status,
-                Expr::value(FindingStatus::Fixed.as_str()),
-            ),
-            (finding::Column::FixedAt, Expr::value(now)),
-        ];
-        update_findings(txn, agent, chunk, fix).await?;
+    for (last_seen, ids) in &fixed {
+        for chunk in ids.chunks(IN_CHUNK) {
+            let fix = [
+                (
+                    finding::Column::Status,
+                    Expr::value(FindingStatus::Fixed.as_str()),
+                ),
+                (finding::Column::FixedAt, Expr::value(now)),
+                (finding::Column::LastSeenAt, Expr::value(*last_seen)),
+            ];
+            update_findings(txn, agent, chunk, fix).await?;
+        }
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use domain::{Db, Error, companies, db_test, demo};
 use entity::company_rollup;
 use portal_types::{AgentKind, AgentVersion, CompanyName, Hostname, Severity, VulnKey, VulnTitle};
 use proptest::prelude::*;
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 const NORTHWIND: (&str, &str) = ("Northwind MSP", "admin@northwind-msp.test");
 const CONTOSO: (&str, &str) = ("Contoso MSP", "admin@contoso-msp.test");
@@ -83,6 +83,16 @@ async fn rollup(test: &TestDb, company: i64) -> Recount {
         .expect("read")
         .expect("row");
     Recount::from(&row)
+}
+
+async fn asset_last_seen(test: &TestDb, key: &str) -> chrono::DateTime<chrono::Utc> {
+    entity::asset::Entity::find()
+        .filter(entity::asset::Column::AssetKey.eq(key))
+        .one(test.conn())
+        .await
+        .expect("read")
+        .expect("asset")
+        .last_seen_at
 }
 
 async fn assert_exact(test: &TestDb, company: i64) {
@@ -175,6 +185,8 @@ db_test!(async fn reports_open_refresh_fix_and_reopen_findings(test) {
     assert_eq!((counts.open_findings, counts.open_critical, counts.open_low), (3, 2, 1), "info is not counted");
     assert_exact(&test, f.company).await;
 
+    let first_sighting = asset_last_seen(&test, "web-01").await;
+
     // web-01 drops CVE-2024-0002 (fixed); db-01 is not in the report, so nothing of it moves.
     let second = scan(vec![host("WEB-01", vec![finding("CVE-2024-0001", Severity::Critical)])]);
     let summary = ingest::ingest(db, &f.probe, &second).await.expect("ingest");
@@ -182,6 +194,16 @@ db_test!(async fn reports_open_refresh_fix_and_reopen_findings(test) {
     assert_eq!((summary.findings_still_open, summary.findings_fixed), (1, 1));
     let counts = rollup(&test, f.company).await;
     assert_eq!((counts.open_findings, counts.open_low), (2, 0));
+    // The fixed finding was last seen in the first report; the asset was seen again now.
+    let fixed = entity::finding::Entity::find()
+        .filter(entity::finding::Column::Status.eq("fixed"))
+        .one(test.conn())
+        .await
+        .expect("read")
+        .expect("a fixed finding");
+    assert_eq!(fixed.last_seen_at, first_sighting);
+    assert!(fixed.fixed_at.expect("fixed at") > first_sighting);
+    assert!(asset_last_seen(&test, "web-01").await > first_sighting);
     assert_exact(&test, f.company).await;
 
     // It comes back, with a new severity.

@@ -16,6 +16,9 @@ pub struct Model {
     /// `open` or `fixed`.
     pub status: String,
     pub first_seen_at: DateTimeUtc,
+    /// For a fixed finding, when it was last reported. An open finding was in its asset's
+    /// latest report, so its last sighting is the asset's `last_seen_at`; this column then holds
+    /// when it opened or reopened (ingest does not rewrite open findings on every rescan).
     pub last_seen_at: DateTimeUtc,
     pub fixed_at: Option<DateTimeUtc>,
 }
