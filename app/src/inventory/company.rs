@@ -1,7 +1,7 @@
 //! `/msp/companies/:id`: one company — its counters, agents (online or not), enrollment tokens
 //! (issue one, shown once; revoke), assets and open findings.
 
-use super::summary::{VulnerabilitySection, format_count};
+use super::summary::{InventorySection, VulnerabilitySection, format_count};
 use super::{
     AgentRow, AssetTable, COMPANIES_PATH, CompanyDetail, FindingTable, IssueEnrollmentToken,
     IssuedToken, PER_PAGE, RevokeEnrollmentToken, TokenRow, TokenState, company_assets,
@@ -102,15 +102,7 @@ fn Overview(
         <Title text=detail.name.clone()/>
         <nav class="breadcrumbs" aria-label="Breadcrumb"><a href=COMPANIES_PATH>"Companies"</a>" / "</nav>
         <h1>{detail.name.clone()}</h1>
-        <Panel id="company-inventory" title="Inventory">
-            <div class="tiles">
-                <div class="tile"><span class="tile-value">{format_count(c.probe_agents)}</span><span class="tile-label">"Probe Agents"</span></div>
-                <div class="tile"><span class="tile-value">{format_count(c.lightweight_agents)}</span><span class="tile-label">"Lightweight Agents"</span></div>
-                <div class="tile"><span class="tile-value">{format_count(c.probe_discovered_assets)}</span><span class="tile-label">"Probe Discovered Assets"</span></div>
-                <div class="tile"><span class="tile-value">{format_count(c.external_assets)}</span><span class="tile-label">"External Assets"</span></div>
-                <div class="tile"><span class="tile-value">{format_count(c.total_assets)}</span><span class="tile-label">"Total Assets"</span></div>
-            </div>
-        </Panel>
+        <InventorySection counts=c/>
         <VulnerabilitySection counts=c/>
         <Panel id="agents" title="Agents">
             <Agents agents=detail.agents/>

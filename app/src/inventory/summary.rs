@@ -1,7 +1,7 @@
 //! The Inventory and Vulnerabilities sections: tiles over a [`Posture`], the same for an MSP's
 //! own home page and for the MSSP's view of one MSP.
 
-use super::{Counts, Posture};
+use super::Counts;
 use crate::components::Panel;
 use leptos::prelude::*;
 
@@ -31,18 +31,20 @@ fn Tile(
     }
 }
 
-/// Companies, agents by kind and assets by source. `companies_href` makes Total Companies a
-/// link to the companies table.
+/// Agents by kind and assets by source, led by Total Companies when `companies` is given (a
+/// tenant's view; one company's page has none). `companies_href` makes that tile a link to the
+/// companies table.
 #[component]
 pub fn InventorySection(
-    posture: Posture,
+    counts: Counts,
+    #[prop(optional_no_strip)] companies: Option<i64>,
     #[prop(optional_no_strip)] companies_href: Option<String>,
 ) -> impl IntoView {
-    let c = posture.counts;
+    let c = counts;
     view! {
         <Panel id="inventory" title="Inventory">
             <div class="tiles">
-                <Tile label="Total Companies" value=posture.companies href=companies_href/>
+                {companies.map(|n| view! { <Tile label="Total Companies" value=n href=companies_href/> })}
                 <Tile label="Probe Agents" value=c.probe_agents/>
                 <Tile label="Lightweight Agents" value=c.lightweight_agents/>
                 <Tile label="Probe Discovered Assets" value=c.probe_discovered_assets/>

@@ -54,7 +54,7 @@ pub fn MspHome() -> impl IntoView {
                         </Panel>
                     }.into_any(),
                     Ok(posture) => view! {
-                        <InventorySection posture companies_href=Some(COMPANIES_PATH.to_owned())/>
+                        <InventorySection counts=posture.counts companies=Some(posture.companies) companies_href=Some(COMPANIES_PATH.to_owned())/>
                         <VulnerabilitySection counts=posture.counts/>
                     }.into_any(),
                     Err(error) => view! { <crate::components::ErrorNotice error/> }.into_any(),
