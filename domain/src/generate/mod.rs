@@ -17,6 +17,10 @@ use sea_orm::{
 };
 use std::collections::HashSet;
 
+mod words;
+
+use words::{HOST_ROLES, OSES, company_name, severity, vulnerability_title};
+
 /// Rows per multi-row INSERT (findings have nine columns: 9,000 bound values).
 const ROWS_PER_INSERT: usize = 1000;
 
@@ -82,117 +86,9 @@ pub struct Generated {
     pub findings: u64,
 }
 
-const NAME_FIRST: [&str; 24] = [
-    "Bluewater",
-    "Cedar",
-    "Summit",
-    "Harbor",
-    "Northgate",
-    "Riverside",
-    "Oakridge",
-    "Granite",
-    "Silverline",
-    "Maple",
-    "Beacon",
-    "Pioneer",
-    "Evergreen",
-    "Lakeshore",
-    "Ironwood",
-    "Redstone",
-    "Clearview",
-    "Highland",
-    "Westfield",
-    "Brightpath",
-    "Stonebridge",
-    "Willow",
-    "Crescent",
-    "Falcon",
-];
-const NAME_SECOND: [&str; 20] = [
-    "Dental",
-    "Logistics",
-    "Legal",
-    "Family Clinic",
-    "Engineering",
-    "Accounting",
-    "Realty",
-    "Foods",
-    "Veterinary",
-    "Builders",
-    "Insurance",
-    "Pharmacy",
-    "Architects",
-    "Motors",
-    "Credit Union",
-    "Media",
-    "Labs",
-    "Outfitters",
-    "Hospitality",
-    "Freight",
-];
-const NAME_SUFFIX: [&str; 6] = ["", " LLC", " Group", " Inc.", " & Co.", " Partners"];
-const HOST_ROLES: [&str; 10] = [
-    "ws", "srv", "db", "web", "app", "fs", "dc", "prn", "nas", "vpn",
-];
-const OSES: [&str; 10] = [
-    "Windows 11 Pro 23H2",
-    "Windows 10 Pro 22H2",
-    "Windows Server 2022",
-    "Windows Server 2019",
-    "Ubuntu 22.04 LTS",
-    "Ubuntu 24.04 LTS",
-    "Debian 12",
-    "Red Hat Enterprise Linux 9",
-    "macOS 14 Sonoma",
-    "VMware ESXi 8.0",
-];
-const COMPONENTS: [&str; 16] = [
-    "OpenSSL",
-    "Apache HTTP Server",
-    "Microsoft Exchange",
-    "Windows SMB",
-    "OpenSSH",
-    "nginx",
-    "Log4j",
-    "Chrome",
-    "Firefox",
-    "Microsoft Office",
-    "Citrix ADC",
-    "Fortinet FortiOS",
-    "VMware vCenter",
-    "Jenkins",
-    "PHP",
-    "glibc",
-];
-const FLAWS: [&str; 10] = [
-    "remote code execution",
-    "privilege escalation",
-    "buffer overflow",
-    "SQL injection",
-    "authentication bypass",
-    "information disclosure",
-    "denial of service",
-    "cross-site scripting",
-    "path traversal",
-    "use-after-free",
-];
-
 /// A catalogue entry, as findings need it.
 struct Vuln {
     severity: Severity,
-}
-
-/// A believable severity mix: few critical, many medium.
-fn severity(rng: &mut ChaCha8Rng) -> (Severity, i16) {
-    let roll: u32 = rng.gen_range(0..100);
-    let (severity, cvss) = match roll {
-        0..=5 => (Severity::Critical, rng.gen_range(90..=100)),
-        6..=30 => (Severity::High, rng.gen_range(70..=89)),
-        31..=75 => (Severity::Medium, rng.gen_range(40..=69)),
-        76..=94 => (Severity::Low, rng.gen_range(10..=39)),
-        _ => (Severity::Info, 0),
-    };
-    (severity, cvss)
 }
 
 /// Generates `scale`'s inventory. `progress(done, total)` is called as findings are written.
@@ -217,17 +113,13 @@ pub async fn generate(
         let mut names = HashSet::new();
         for _ in 0..scale.companies_per_msp {
             let name = company_name(&mut rng, &mut names);
-            company_with_inventory(
-                &txn,
+            let msp = Msp {
                 tenant_id,
-                &name,
                 scale,
-                &catalogue,
+                catalogue: &catalogue,
                 now,
-                &mut rng,
-                &mut generated,
-            )
-            .await?;
+            };
+            company_with_inventory(&txn, &msp, &name, &mut rng, &mut generated).await?;
             progress(generated.findings, total);
         }
         txn.commit().await?;
@@ -304,11 +196,7 @@ async fn catalogue(
             continue;
         }
         let (severity, cvss) = severity(rng);
-        let title = format!(
-            "{} {}",
-            COMPONENTS.choose(rng).copied().unwrap_or("Component"),
-            FLAWS.choose(rng).copied().unwrap_or("flaw")
-        );
+        let title = vulnerability_title(rng);
         rows.push((key, title, severity, cvss));
     }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
@@ -354,37 +242,28 @@ async fn catalogue(
         .collect()
 }
 
-fn company_name(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> String {
-    loop {
-        let base = format!(
-            "{} {}{}",
-            NAME_FIRST.choose(rng).copied().unwrap_or("Acme"),
-            NAME_SECOND.choose(rng).copied().unwrap_or("Co"),
-            NAME_SUFFIX.choose(rng).copied().unwrap_or("")
-        );
-        let name = if taken.contains(&base.to_lowercase()) {
-            format!("{base} {}", taken.len() + 1)
-        } else {
-            base
-        };
-        if taken.insert(name.to_lowercase()) {
-            return name;
-        }
-    }
+/// What every company of one MSP is generated from.
+struct Msp<'a> {
+    tenant_id: i64,
+    scale: &'a Scale,
+    catalogue: &'a [(i64, Vuln)],
+    now: DateTime<Utc>,
 }
 
 /// One company with its agents, assets and findings, and its exact roll-up.
-#[allow(clippy::too_many_arguments)]
 async fn company_with_inventory(
     txn: &DatabaseTransaction,
-    tenant_id: i64,
+    msp: &Msp<'_>,
     name: &str,
-    scale: &Scale,
-    catalogue: &[(i64, Vuln)],
-    now: DateTime<Utc>,
     rng: &mut ChaCha8Rng,
     generated: &mut Generated,
 ) -> Result<()> {
+    let Msp {
+        tenant_id,
+        scale,
+        catalogue,
+        now,
+    } = *msp;
     let company_id = company::Entity::insert(company::ActiveModel {
         tenant_id: Set(tenant_id),
         name: Set(name.to_owned()),
