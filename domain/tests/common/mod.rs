@@ -1,0 +1,108 @@
+//! Shared by the domain's inventory tests: demo MSPs, a company with both kinds of agent
+//! enrolled, report builders, and the check that a roll-up equals a recount.
+
+#![allow(dead_code)]
+
+use domain::Db;
+use domain::agents::{self, Enrollment, ValidDays};
+use domain::companies;
+use domain::ingest::{ReportedAsset, ReportedFinding};
+use domain::rollups::{self, Recount};
+use domain::scope::AgentScope;
+use domain::testing::{TestDb, signed_in_scope};
+use entity::company_rollup;
+use portal_types::{AgentKind, AgentVersion, CompanyName, Hostname, Severity, VulnKey, VulnTitle};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+pub const NORTHWIND: (&str, &str) = ("Northwind MSP", "admin@northwind-msp.test");
+pub const CONTOSO: (&str, &str) = ("Contoso MSP", "admin@contoso-msp.test");
+
+/// A company of `msp` with a probe and a lightweight agent enrolled.
+pub struct Fixture {
+    pub company: i64,
+    pub probe: AgentScope,
+    pub lightweight: AgentScope,
+}
+
+pub async fn fixture(db: &Db, msp: (&str, &str), company: &str) -> Fixture {
+    let scope = signed_in_scope(db, msp.0, msp.1).await;
+    let scoped = db.scoped(&scope);
+    let company = companies::create(&scoped, &CompanyName::parse(company).expect("name"))
+        .await
+        .expect("company");
+    let token = agents::issue_token(&scoped, company.id, ValidDays::DEFAULT)
+        .await
+        .expect("token");
+    let enroll = |kind, host: &str| Enrollment {
+        kind,
+        hostname: Hostname::parse(host).expect("hostname"),
+        version: AgentVersion::parse("1.4.2").expect("version"),
+    };
+    let probe = agents::enroll(
+        db,
+        token.secret.expose(),
+        &enroll(AgentKind::Probe, "probe-1"),
+    )
+    .await
+    .expect("probe");
+    let lightweight = agents::enroll(
+        db,
+        token.secret.expose(),
+        &enroll(AgentKind::Lightweight, "laptop-7"),
+    )
+    .await
+    .expect("lightweight");
+    Fixture {
+        company: company.id,
+        probe: probe.agent,
+        lightweight: lightweight.agent,
+    }
+}
+
+pub fn finding(id: &str, severity: Severity) -> ReportedFinding {
+    ReportedFinding {
+        id: VulnKey::parse(id).expect("id"),
+        title: VulnTitle::parse(&format!("Title of {id}")).expect("title"),
+        severity,
+        cvss_tenths: Some(75),
+    }
+}
+
+pub fn host(name: &str, findings: Vec<ReportedFinding>) -> ReportedAsset {
+    ReportedAsset {
+        hostname: Some(Hostname::parse(name).expect("hostname")),
+        ip: None,
+        os: None,
+        findings,
+    }
+}
+
+pub async fn rollup(test: &TestDb, company: i64) -> Recount {
+    let row = company_rollup::Entity::find_by_id(company)
+        .one(test.conn())
+        .await
+        .expect("read")
+        .expect("row");
+    Recount::from(&row)
+}
+
+pub async fn asset_last_seen(test: &TestDb, key: &str) -> chrono::DateTime<chrono::Utc> {
+    entity::asset::Entity::find()
+        .filter(entity::asset::Column::AssetKey.eq(key))
+        .one(test.conn())
+        .await
+        .expect("read")
+        .expect("asset")
+        .last_seen_at
+}
+
+pub async fn assert_exact(test: &TestDb, company: i64) {
+    let counted = rollups::recount(test.conn(), company)
+        .await
+        .expect("recount");
+    assert_eq!(
+        rollup(test, company).await,
+        counted,
+        "roll-up of company {company} equals a recount"
+    );
+}
