@@ -23,7 +23,12 @@ function watchConsole(page: Page): string[] {
 async function loadsCleanly(page: Page, problems: string[], path: string) {
   for (let load = 1; load <= LOADS; load++) {
     await page.goto(path);
-    await expect(page.locator('html'), `${path}, load ${load}`).toHaveAttribute('data-live', 'open');
+    try {
+      await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+    } catch (error) {
+      // Say what the console said: a page that never hydrated usually says why there.
+      throw new Error(`${path}, load ${load}: ${error}\nconsole: ${JSON.stringify(problems)}`);
+    }
     // Interactive: the user menu opens and closes.
     const menu = page.getByLabel('User menu');
     await menu.click();

@@ -47,3 +47,38 @@ http_test!(
         builder.await.expect("router builds");
     }
 );
+
+/// Pages whose tables dim while a `Transition` refreshes them.
+const DIMMING_PAGES: [(&str, Role); 2] =
+    [("/mssp/audit", Role::Mssp), ("/msp/companies", Role::Msp)];
+
+/// Renders per page: the race below lost about one render in two hundred.
+const DIMMING_RENDERS: usize = 300;
+
+#[derive(Clone, Copy)]
+enum Role {
+    Mssp,
+    Msp,
+}
+
+// The Transition's effect set its "pending" signal from another thread while the page read
+// it, and the reader, finding the signal locked, panicked ("already disposed"): the browser
+// got an empty reply and the page never hydrated.
+http_test!(
+    async fn pages_that_dim_while_refreshing_render_every_time(app) {
+        let mssp = app.mssp_owner().await;
+        let msp = app.msp_admin().await;
+        for (page, role) in DIMMING_PAGES {
+            let session = match role {
+                Role::Mssp => &mssp,
+                Role::Msp => &msp,
+            };
+            for render in 0..DIMMING_RENDERS {
+                let reply = tokio::time::timeout(RENDER_LIMIT, app.get(page, Some(session)))
+                    .await
+                    .unwrap_or_else(|_| panic!("{page} did not finish rendering"));
+                assert_eq!(reply.status, 200, "{page}, render {render}");
+            }
+        }
+    }
+);

@@ -37,7 +37,7 @@ pub fn AuditLogPage() -> impl IntoView {
         |(query, page)| async move { audit_log(query.clone(), page).await.map(|log| (log, query)) },
     );
     let actions = Resource::new(|| (), |_| audit_actions());
-    let (pending, set_pending) = signal(false);
+    let (pending, set_pending) = crate::components::transition_pending();
     let csv_href = move || {
         let query = query_string(&query.get(), None);
         if query.is_empty() {

@@ -50,6 +50,23 @@ pub fn Panel(id: &'static str, title: &'static str, children: Children) -> impl 
     }
 }
 
+/// Whether a `Transition`'s content is being refreshed (to dim it meanwhile): the signal to
+/// read, and the setter to give the Transition as `set_pending`.
+///
+/// The setter reaches the signal in the browser only. On the server the Transition's effect
+/// sets it from another thread while the page renders, and a render that reads the signal at
+/// that instant panics, dropping the connection (Leptos reads signals with `try_read`, which
+/// fails while a writer holds the lock). A server render is never pending anyway.
+pub fn transition_pending() -> (ReadSignal<bool>, SignalSetter<bool>) {
+    let (pending, set_pending) = signal(false);
+    let setter = SignalSetter::map(move |value: bool| {
+        if cfg!(feature = "hydrate") {
+            set_pending.set(value);
+        }
+    });
+    (pending, setter)
+}
+
 /// Opens a `<dialog>` as a modal (focus moves into it; Escape closes it).
 pub fn open_dialog(dialog: NodeRef<leptos::html::Dialog>) {
     if let Some(dialog) = dialog.get_untracked() {

@@ -89,7 +89,7 @@ pub fn CompaniesPage() -> impl IntoView {
                 .map(|t| (t, v))
         },
     );
-    let (pending, set_pending) = signal(false);
+    let (pending, set_pending) = crate::components::transition_pending();
     let doomed = RwSignal::new(None::<Doomed>);
     let delete_dialog = NodeRef::<html::Dialog>::new();
     let notice = RwSignal::new(None::<String>);
