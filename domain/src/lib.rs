@@ -9,6 +9,7 @@
 pub mod agents;
 pub mod associations;
 pub mod audit;
+pub mod batch;
 pub mod companies;
 pub mod db;
 pub mod demo;

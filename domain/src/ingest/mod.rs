@@ -15,6 +15,7 @@
 //! reports for one company are serialised by a lock on its roll-up row, so the diff is taken
 //! against a state no one else is changing.
 
+use crate::batch::{self, INSERT_CHUNK, one_of};
 use crate::rollups::{self, Delta};
 use crate::scope::{AgentScope, CompanyOwned, TenantOwned};
 use crate::{Db, Engine, Error, Result};
@@ -62,11 +63,6 @@ mod report;
 
 pub use report::{Invalid, Report, ReportKind, ReportedAsset, ReportedFinding};
 
-/// Rows per multi-row INSERT: within both engines' limits on bound parameters.
-const INSERT_CHUNK: usize = 1000;
-/// Ids per `IN (…)` list.
-const IN_CHUNK: usize = 5000;
-
 /// What a report changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
@@ -96,10 +92,11 @@ pub async fn ingest_in(
 ) -> Result<Summary> {
     let now = Utc::now().trunc_subsecs(6);
     lock_company(txn, engine, agent).await?;
-    let vulnerabilities = upsert_vulnerabilities(txn, agent, report).await?;
-    let (assets, mut summary, mut delta) = upsert_assets(txn, agent, report, now).await?;
+    let vulnerabilities = upsert_vulnerabilities(txn, engine, agent, report).await?;
+    let (assets, mut summary, mut delta) = upsert_assets(txn, engine, agent, report, now).await?;
     diff_findings(
         txn,
+        engine,
         agent,
         report,
         &assets,
@@ -131,6 +128,7 @@ async fn lock_company(txn: &DatabaseTransaction, engine: Engine, agent: &AgentSc
 /// and returns each one's id by key.
 async fn upsert_vulnerabilities(
     txn: &DatabaseTransaction,
+    engine: Engine,
     agent: &AgentScope,
     report: &Report,
 ) -> Result<HashMap<String, i64>> {
@@ -144,10 +142,14 @@ async fn upsert_vulnerabilities(
     let keys: Vec<&str> = wanted.keys().copied().collect();
     let mut ids = HashMap::with_capacity(keys.len());
     let mut stale = Vec::new();
-    for chunk in keys.chunks(IN_CHUNK) {
+    for list in batch::lists(engine, &keys) {
         let rows = agent
             .tenant_wide::<vulnerability::Entity>()
-            .filter(vulnerability::Column::VulnKey.is_in(chunk.iter().copied()))
+            .filter(one_of(
+                engine,
+                vulnerability::Column::VulnKey,
+                list.iter().map(|key| key.to_string()),
+            ))
             .all(txn)
             .await?;
         for row in rows {
@@ -208,13 +210,13 @@ async fn upsert_vulnerabilities(
             .on_conflict(on_conflict)
             .exec_without_returning(txn)
             .await?;
-        let keys = chunk.iter().map(|f| f.id.as_str());
+        let keys = chunk.iter().map(|f| f.id.to_string());
         let rows = agent
             .tenant_wide::<vulnerability::Entity>()
             .select_only()
             .column(vulnerability::Column::Id)
             .column(vulnerability::Column::VulnKey)
-            .filter(vulnerability::Column::VulnKey.is_in(keys))
+            .filter(one_of(engine, vulnerability::Column::VulnKey, keys))
             .into_tuple::<(i64, String)>()
             .all(txn)
             .await?;
@@ -227,6 +229,7 @@ async fn upsert_vulnerabilities(
 /// reported asset's id by key.
 async fn upsert_assets(
     txn: &DatabaseTransaction,
+    engine: Engine,
     agent: &AgentScope,
     report: &Report,
     now: DateTime<Utc>,
@@ -237,11 +240,12 @@ async fn upsert_assets(
     let mut delta = Delta::default();
     let mut ids: HashMap<String, i64> = HashMap::with_capacity(report.assets.len());
     let mut known: HashMap<String, asset::Model> = HashMap::new();
-    for chunk in report.assets.chunks(IN_CHUNK) {
+    for list in batch::lists(engine, &report.assets) {
+        let keys = list.iter().map(|(key, _)| key.clone());
         let rows = agent
             .own::<asset::Entity>()
             .filter(asset::Column::Source.eq(source))
-            .filter(asset::Column::AssetKey.is_in(chunk.iter().map(|(key, _)| key.as_str())))
+            .filter(one_of(engine, asset::Column::AssetKey, keys))
             .all(txn)
             .await?;
         known.extend(rows.into_iter().map(|row| (row.asset_key.clone(), row)));
@@ -277,10 +281,10 @@ async fn upsert_assets(
             .exec(txn)
             .await?;
     }
-    for chunk in seen_unchanged.chunks(IN_CHUNK) {
+    for list in batch::lists(engine, &seen_unchanged) {
         agent
             .update_own::<asset::Entity>()
-            .filter(asset::Column::Id.is_in(chunk.iter().copied()))
+            .filter(one_of(engine, asset::Column::Id, list.iter().copied()))
             .col_expr(asset::Column::LastSeenAt, Expr::value(now))
             .exec(txn)
             .await?;
@@ -317,7 +321,11 @@ async fn upsert_assets(
             .column(asset::Column::Id)
             .column(asset::Column::AssetKey)
             .filter(asset::Column::Source.eq(source))
-            .filter(asset::Column::AssetKey.is_in(chunk.iter().map(|(key, _)| key.as_str())))
+            .filter(one_of(
+                engine,
+                asset::Column::AssetKey,
+                chunk.iter().map(|(key, _)| key.clone()),
+            ))
             .into_tuple::<(i64, String)>()
             .all(txn)
             .await?;
@@ -355,6 +363,7 @@ struct Stored {
 #[allow(clippy::too_many_arguments)]
 async fn diff_findings(
     txn: &DatabaseTransaction,
+    engine: Engine,
     agent: &AgentScope,
     report: &Report,
     assets: &ReportedAssets,
@@ -365,7 +374,7 @@ async fn diff_findings(
 ) -> Result<()> {
     let asset_ids: Vec<i64> = assets.ids.values().copied().collect();
     let mut stored: HashMap<(i64, i64), Stored> = HashMap::new();
-    for chunk in asset_ids.chunks(IN_CHUNK) {
+    for list in batch::lists(engine, &asset_ids) {
         let rows = agent
             .own::<finding::Entity>()
             .select_only()
@@ -374,7 +383,11 @@ async fn diff_findings(
             .column(finding::Column::VulnerabilityId)
             .column(finding::Column::Severity)
             .column(finding::Column::Status)
-            .filter(finding::Column::AssetId.is_in(chunk.iter().copied()))
+            .filter(one_of(
+                engine,
+                finding::Column::AssetId,
+                list.iter().copied(),
+            ))
             .into_tuple::<(i64, i64, i64, String, String)>()
             .all(txn)
             .await?;
@@ -454,7 +467,7 @@ async fn diff_findings(
             .filter(|(_, s)| *s == severity)
             .map(|(id, _)| *id)
             .collect();
-        for chunk in ids.chunks(IN_CHUNK) {
+        for list in batch::lists(engine, &ids) {
             let open = [
                 (
                     finding::Column::Status,
@@ -464,11 +477,11 @@ async fn diff_findings(
                 (finding::Column::FixedAt, Expr::value(None::<DateTime<Utc>>)),
                 (finding::Column::LastSeenAt, Expr::value(now)),
             ];
-            update_findings(txn, agent, chunk, open).await?;
+            update_findings(txn, engine, agent, list, open).await?;
         }
     }
     for (last_seen, ids) in &fixed {
-        for chunk in ids.chunks(IN_CHUNK) {
+        for list in batch::lists(engine, ids) {
             let fix = [
                 (
                     finding::Column::Status,
@@ -477,7 +490,7 @@ async fn diff_findings(
                 (finding::Column::FixedAt, Expr::value(now)),
                 (finding::Column::LastSeenAt, Expr::value(*last_seen)),
             ];
-            update_findings(txn, agent, chunk, fix).await?;
+            update_findings(txn, engine, agent, list, fix).await?;
         }
     }
     Ok(())
@@ -486,13 +499,16 @@ async fn diff_findings(
 /// Sets `values` on the agent's company's findings `ids`.
 async fn update_findings<const N: usize>(
     conn: &impl ConnectionTrait,
+    engine: Engine,
     agent: &AgentScope,
     ids: &[i64],
     values: [(finding::Column, Expr); N],
 ) -> Result<()> {
-    let mut update = agent
-        .update_own::<finding::Entity>()
-        .filter(finding::Column::Id.is_in(ids.iter().copied()));
+    let mut update = agent.update_own::<finding::Entity>().filter(one_of(
+        engine,
+        finding::Column::Id,
+        ids.iter().copied(),
+    ));
     for (column, value) in values {
         update = update.col_expr(column, value);
     }
