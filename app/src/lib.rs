@@ -10,6 +10,7 @@ pub mod auth;
 pub mod components;
 pub mod inventory;
 pub mod live;
+pub mod mssp_view;
 pub mod overview;
 pub mod pages;
 pub mod shell;
@@ -66,6 +67,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::GlobalDashboard ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=|| view! { <pages::Settings kind=TenantKind::Mssp/> } ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=audit_log::AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("msps/:id") view=mssp_view::MspViewPage ssr=SsrMode::Async/>
+                    <Route path=path!("select") view=mssp_view::SelectView ssr=SsrMode::Async/>
                 </ParentRoute>
                 <ParentRoute path=path!("/msp") view=|| view! { <shell::PortalShell kind=TenantKind::Msp/> } ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::MspHome ssr=SsrMode::Async/>

@@ -4,12 +4,12 @@
 use crate::companies::visible_company;
 use crate::{Result, Scoped};
 use chrono::{DateTime, Utc};
-use entity::{asset, company, company_rollup, finding, vulnerability};
-use portal_types::{AssetSource, FindingStatus, Severity};
+use entity::{asset, company, company_rollup, finding, tenant, vulnerability};
+use portal_types::{AssetSource, FindingStatus, Severity, TenantId, TenantKind};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, RelationDef,
+    QueryOrder, QuerySelect, RelationDef, Select,
 };
 use std::collections::HashMap;
 
@@ -33,6 +33,69 @@ pub struct Posture {
 /// The caller's own tenant's posture: one row per company summed, whatever the number of
 /// findings.
 pub async fn own_posture(scoped: &Scoped<'_>) -> Result<Posture> {
+    sum_rollups(scoped, scoped.own()).await
+}
+
+/// One approved MSP's posture, for its MSSP. Any other MSP is "not found".
+pub async fn msp_posture(scoped: &Scoped<'_>, msp: TenantId) -> Result<Posture> {
+    scoped.scope().require_kind(TenantKind::Mssp)?;
+    sum_rollups(scoped, scoped.of_approved_msp(msp)?).await
+}
+
+/// The MSSP's global posture: summed over every MSP that has approved it, and over no other.
+pub async fn global_posture(scoped: &Scoped<'_>) -> Result<Posture> {
+    scoped.scope().require_kind(TenantKind::Mssp)?;
+    sum_rollups(scoped, scoped.approved()).await
+}
+
+/// An MSP the MSSP may view now, for its company selector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewableMsp {
+    pub id: TenantId,
+    pub name: String,
+}
+
+/// The MSPs that have approved the caller (an MSSP) as of now, by name.
+pub async fn viewable_msps(scoped: &Scoped<'_>) -> Result<Vec<ViewableMsp>> {
+    scoped.scope().require_kind(TenantKind::Mssp)?;
+    let ids = scoped.scope().approved_msps().iter().map(|t| t.0);
+    let rows: Vec<(i64, String)> = tenant::Entity::find()
+        .select_only()
+        .column(tenant::Column::Id)
+        .column(tenant::Column::Name)
+        .filter(tenant::Column::Id.is_in(ids))
+        .order_by_asc(tenant::Column::NameKey)
+        .into_tuple()
+        .all(scoped.conn())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| ViewableMsp {
+            id: TenantId(id),
+            name,
+        })
+        .collect())
+}
+
+/// One MSP the caller (an MSSP) may view now, or "not found".
+pub async fn viewable_msp(scoped: &Scoped<'_>, msp: TenantId) -> Result<ViewableMsp> {
+    scoped.scope().require_kind(TenantKind::Mssp)?;
+    if !scoped.scope().approved_msps().contains(&msp) {
+        return Err(crate::Error::NotFound);
+    }
+    let name = tenant::Entity::find_by_id(msp.0)
+        .one(scoped.conn())
+        .await?
+        .ok_or(crate::Error::NotFound)?
+        .name;
+    Ok(ViewableMsp { id: msp, name })
+}
+
+/// Sums the roll-ups `rollups` selects.
+async fn sum_rollups(
+    scoped: &Scoped<'_>,
+    rollups: Select<company_rollup::Entity>,
+) -> Result<Posture> {
     use company_rollup::Column as R;
     let sum = |column: R, name: &str| {
         (
@@ -40,8 +103,7 @@ pub async fn own_posture(scoped: &Scoped<'_>) -> Result<Posture> {
             name.to_owned(),
         )
     };
-    let mut select = scoped
-        .own::<company_rollup::Entity>()
+    let mut select = rollups
         .select_only()
         .column_as(Expr::col(R::CompanyId).count(), "companies");
     for (column, name) in [

@@ -156,6 +156,21 @@ impl<'a> Scoped<'a> {
         E::delete_many().filter(E::tenant_column().eq(self.scope.tenant_id().0))
     }
 
+    /// Rows of every MSP whose association with this MSSP is APPROVED now (none for an MSP).
+    pub fn approved<E: TenantOwned>(&self) -> Select<E> {
+        let ids = self.scope.approved_msps.iter().map(|t| t.0);
+        E::find().filter(E::tenant_column().is_in(ids))
+    }
+
+    /// Rows of one MSP whose association with this MSSP is APPROVED now. Any other tenant
+    /// (pending, rejected, revoked, another MSSP's, or an MSP's own view) is "not found".
+    pub fn of_approved_msp<E: TenantOwned>(&self, msp: TenantId) -> Result<Select<E>> {
+        if !self.scope.approved_msps.contains(&msp) {
+            return Err(Error::NotFound);
+        }
+        Ok(E::find().filter(E::tenant_column().eq(msp.0)))
+    }
+
     /// Rows of every tenant the scope may read (its own and, for an MSSP, approved MSPs).
     pub fn visible<E: TenantOwned>(&self) -> Select<E> {
         let ids: Vec<i64> = self

@@ -200,7 +200,7 @@ pub async fn company_findings(company_id: i64, page: u64) -> Result<FindingTable
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     //! Scope resolution and row → wire conversions (rows never cross the wire).
     use super::*;
     use crate::ssr::AppState;
@@ -228,7 +228,7 @@ mod ssr {
         }
     }
 
-    pub fn posture(p: domain::inventory::Posture) -> Posture {
+    pub(crate) fn posture(p: domain::inventory::Posture) -> Posture {
         Posture {
             companies: p.companies,
             counts: Counts {

@@ -31,12 +31,15 @@ fn Tile(
     }
 }
 
-/// Agents by kind and assets by source, led by Total Companies when `companies` is given (a
-/// tenant's view; one company's page has none). `companies_href` makes that tile a link to the
+/// Agents by kind and assets by source, led by MSPs and Total Companies when given (a tenant's
+/// view, or the MSSP's Global view; one company's page has neither). `companies_href` makes that tile a link to the
 /// companies table.
 #[component]
 pub fn InventorySection(
     counts: Counts,
+    /// How many MSPs are summed (the MSSP's Global view only).
+    #[prop(optional_no_strip)]
+    msps: Option<i64>,
     #[prop(optional_no_strip)] companies: Option<i64>,
     #[prop(optional_no_strip)] companies_href: Option<String>,
 ) -> impl IntoView {
@@ -44,6 +47,7 @@ pub fn InventorySection(
     view! {
         <Panel id="inventory" title="Inventory">
             <div class="tiles">
+                {msps.map(|n| view! { <Tile label="MSPs" value=n href=None/> })}
                 {companies.map(|n| view! { <Tile label="Total Companies" value=n href=companies_href/> })}
                 <Tile label="Probe Agents" value=c.probe_agents/>
                 <Tile label="Lightweight Agents" value=c.lightweight_agents/>

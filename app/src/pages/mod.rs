@@ -24,12 +24,7 @@ pub fn GlobalDashboard() -> impl IntoView {
     view! {
         <Title text="Global"/>
         <h1>"Global"</h1>
-        <Panel id="inventory" title="Inventory">
-            <EmptyState title="No inventory yet">"Inventory appears here once an MSP approves your request."</EmptyState>
-        </Panel>
-        <Panel id="vulnerabilities" title="Vulnerabilities">
-            <EmptyState title="No vulnerability data yet">"Findings from your MSPs' companies are summarised here."</EmptyState>
-        </Panel>
+        <crate::mssp_view::GlobalSections/>
         <crate::associations::MspsPanel/>
     }
 }

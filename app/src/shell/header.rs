@@ -1,22 +1,9 @@
-//! Header widgets: company selector and user menu (the bell lives with the associations).
+//! Header widgets: the user menu (the company selector lives with the MSSP's views, the bell
+//! with the associations).
 
 use crate::auth::{SignOut, load_page_after};
 use leptos::prelude::*;
 use portal_types::CurrentUser;
-
-/// Switches between the Global view and one MSP's view. Until an MSP approves an association
-/// there is only Global.
-#[component]
-pub fn CompanySelector() -> impl IntoView {
-    view! {
-        <label class="company-selector">
-            <span class="visually-hidden">"Company selector"</span>
-            <select name="view" aria-label="Company selector">
-                <option value="global" selected>"Global"</option>
-            </select>
-        </label>
-    }
-}
 
 /// Who is signed in, links to Settings (MSP) and the audit log, and sign-out.
 #[component]

@@ -1,0 +1,160 @@
+//! The MSSP's Global sections, one MSP's view, and the company selector.
+
+use super::{GlobalSummary, global_view, msp_path, msp_view, viewable_msps};
+use crate::components::{EmptyState, ErrorNotice, Panel};
+use crate::inventory::{InventorySection, VulnerabilitySection};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::NavigateOptions;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query_map};
+
+/// Where the selector sends a browser without JavaScript (`?view=global` or `?view=<id>`).
+pub const SELECT_PATH: &str = "/mssp/select";
+
+/// Global: Inventory and Vulnerabilities summed over the MSPs that have approved this MSSP.
+/// Refreshed when an association changes.
+#[component]
+pub fn GlobalSections() -> impl IntoView {
+    let live = crate::live::use_live();
+    let global = Resource::new(move || live.associations(), |_| global_view());
+    view! {
+        <Transition fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading inventory…"</div> }>
+            {move || Suspend::new(async move {
+                match global.await {
+                    Ok(GlobalSummary { msps: 0, .. }) => view! {
+                        <Panel id="inventory" title="Inventory">
+                            <EmptyState title="No inventory yet">"Inventory appears here once an MSP approves your request. Add MSPs in the table below."</EmptyState>
+                        </Panel>
+                    }.into_any(),
+                    Ok(view) => view! {
+                        <InventorySection counts=view.posture.counts msps=Some(view.msps) companies=Some(view.posture.companies) companies_href=None/>
+                        <VulnerabilitySection counts=view.posture.counts/>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `/mssp/msps/:id`: one approved MSP's Inventory and Vulnerabilities, as its own home page
+/// shows them.
+#[component]
+pub fn MspViewPage() -> impl IntoView {
+    let params = use_params_map();
+    // Not a number: an id no tenant has, which is "not found" like any other.
+    let id = Memo::new(move |_| {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|raw| raw.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    });
+    let live = crate::live::use_live();
+    let msp = Resource::new(
+        move || (id.get(), live.associations()),
+        |(id, _)| msp_view(id),
+    );
+    view! {
+        <Transition fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                match msp.await {
+                    Ok(msp) => view! {
+                        <Title text=msp.name.clone()/>
+                        <h1>{msp.name.clone()}</h1>
+                        {if msp.posture.companies == 0 {
+                            view! {
+                                <Panel id="inventory" title="Inventory">
+                                    <EmptyState title="No companies yet">"This MSP has not added any client companies."</EmptyState>
+                                </Panel>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <InventorySection counts=msp.posture.counts companies=Some(msp.posture.companies) companies_href=None/>
+                                <VulnerabilitySection counts=msp.posture.counts/>
+                            }.into_any()
+                        }}
+                    }.into_any(),
+                    Err(error) => {
+                        #[cfg(feature = "ssr")]
+                        crate::ssr::set_error_status(&error);
+                        view! { <Title text="Not found"/><ErrorNotice error/> }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The view the address shows: `None` for Global, or one MSP's id.
+fn selected_msp(path: &str) -> Option<i64> {
+    path.strip_prefix("/mssp/msps/")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|id| id.parse().ok())
+}
+
+/// Switches between the Global view and one MSP's view. Lists the MSPs that have approved this
+/// MSSP, refreshed when an association changes. A native select: keyboard and screen-reader
+/// users get the platform's own control, with type-ahead search over the names. Without
+/// JavaScript, the Go button submits the choice.
+#[component]
+pub fn CompanySelector() -> impl IntoView {
+    let live = crate::live::use_live();
+    let msps = Resource::new(move || live.associations(), |_| viewable_msps());
+    let location = use_location();
+    let selected = Memo::new(move |_| selected_msp(&location.pathname.get()));
+    let navigate = use_navigate();
+    let on_change = move |event: leptos::ev::Event| {
+        let value = event_target_value(&event);
+        let path = match value.parse::<i64>() {
+            Ok(id) => msp_path(id),
+            Err(_) => "/mssp".to_owned(),
+        };
+        navigate(&path, NavigateOptions::default());
+    };
+    view! {
+        <form class="company-selector" method="get" action=SELECT_PATH>
+            <label for="company-selector" class="visually-hidden">"Company selector"</label>
+            <select id="company-selector" name="view" aria-label="Company selector" on:change=on_change>
+                <option value="global" selected=move || selected.get().is_none()>"Global"</option>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        msps.await.unwrap_or_default().into_iter().map(|msp| {
+                            let id = msp.id;
+                            view! { <option value=id.to_string() selected=move || selected.get() == Some(id)>{msp.name}</option> }
+                        }).collect_view()
+                    })}
+                </Transition>
+            </select>
+            <noscript><button type="submit" class="button">"Go"</button></noscript>
+        </form>
+    }
+}
+
+/// `/mssp/select?view=…`: where the selector's form lands without JavaScript.
+#[component]
+pub fn SelectView() -> impl IntoView {
+    let query = use_query_map();
+    let path = query.with_untracked(
+        |q| match q.get("view").and_then(|v| v.parse::<i64>().ok()) {
+            Some(id) => msp_path(id),
+            None => "/mssp".to_owned(),
+        },
+    );
+    view! { <Redirect path/> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::selected_msp;
+
+    #[test]
+    fn the_address_says_which_view() {
+        assert_eq!(selected_msp("/mssp"), None);
+        assert_eq!(selected_msp("/mssp/audit"), None);
+        assert_eq!(selected_msp("/mssp/msps/12"), Some(12));
+        assert_eq!(selected_msp("/mssp/msps/12/companies"), Some(12));
+        assert_eq!(selected_msp("/mssp/msps/x"), None);
+    }
+}

@@ -1,0 +1,132 @@
+//! The MSSP's views of its MSPs through the real router, on SQLite and PostgreSQL: the Global
+//! view sums approved MSPs only, and one MSP's view, its server function and the company
+//! selector reach an MSP only while its association is APPROVED. Pending, never-asked and
+//! revoked MSPs, another MSSP's MSP, MSP users and visitors get nothing.
+//!
+//! The demo data has Northwind approved, Contoso pending and Fabrikam never asked.
+
+mod support;
+
+use axum::http::StatusCode;
+use portal_types::{CompanyName, Email, Password, TenantKind, TenantName};
+use serde_json::Value;
+use support::TestApp;
+
+async fn tenant_id(app: &TestApp, name: &str) -> i64 {
+    let name = TenantName::parse(name).expect("name");
+    domain::tenants::find_by_name(&app.test_db.db, &name)
+        .await
+        .expect("lookup")
+        .expect("tenant")
+        .id
+}
+
+/// Northwind gets a company, so its view has something to show.
+async fn northwind_company(app: &TestApp) {
+    let db = &app.test_db.db;
+    let scope =
+        domain::testing::signed_in_scope(db, "Northwind MSP", "admin@northwind-msp.test").await;
+    domain::companies::create(
+        &db.scoped(&scope),
+        &CompanyName::parse("Acme Dental").expect("name"),
+    )
+    .await
+    .expect("company");
+}
+
+/// A second MSSP, which no MSP has approved.
+async fn other_mssp(app: &TestApp) -> String {
+    let new = domain::tenants::NewTenant {
+        kind: TenantKind::Mssp,
+        name: TenantName::parse("Other MSSP").expect("name"),
+        owner_email: Email::parse("owner@other-mssp.test").expect("email"),
+        owner_name: "Other Owner".into(),
+        owner_password: Password::parse_new(domain::demo::PASSWORD).expect("password"),
+    };
+    domain::tenants::create(&app.test_db.db, new)
+        .await
+        .expect("tenant");
+    app.sign_in("Other MSSP", "owner@other-mssp.test").await
+}
+
+fn json(reply: &support::Reply) -> Value {
+    serde_json::from_str(&reply.body).unwrap_or_else(|_| panic!("json: {}", reply.body))
+}
+
+http_test!(
+    async fn the_global_view_sums_approved_msps_only(app) {
+        northwind_company(&app).await;
+        let mssp = app.mssp_owner().await;
+
+        let reply = app.call("global_view", &[], Some(&mssp)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let global = json(&reply);
+        assert_eq!((global["msps"].as_i64(), global["posture"]["companies"].as_i64()), (Some(1), Some(1)));
+
+        let reply = app.call("viewable_msps", &[], Some(&mssp)).await;
+        let names: Vec<String> = json(&reply).as_array().expect("list").iter().map(|m| m["name"].as_str().expect("name").to_owned()).collect();
+        assert_eq!(names, ["Northwind MSP"], "pending and never-asked MSPs are not offered");
+
+        let northwind = tenant_id(&app, "Northwind MSP").await.to_string();
+        let reply = app.call("msp_view", &[("id", &northwind)], Some(&mssp)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(json(&reply)["name"], "Northwind MSP");
+        assert_eq!(json(&reply)["posture"]["companies"], 1);
+
+        let page = app.get(&format!("/mssp/msps/{northwind}"), Some(&mssp)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Northwind MSP") && page.body.contains("Total Companies"));
+        let home = app.get("/mssp", Some(&mssp)).await;
+        assert!(home.body.contains("MSPs") && home.body.contains("Total Vulnerabilities"));
+
+        // The selector's form, without JavaScript, lands on the chosen view.
+        let reply = app.get(&format!("/mssp/select?view={northwind}"), Some(&mssp)).await;
+        assert_eq!(reply.header("location"), Some(format!("/mssp/msps/{northwind}").as_str()), "{}", reply.status);
+        let reply = app.get("/mssp/select?view=global", Some(&mssp)).await;
+        assert_eq!(reply.header("location"), Some("/mssp"));
+    }
+);
+
+http_test!(
+    async fn an_msp_is_out_of_reach_unless_it_has_approved_this_mssp(app) {
+        northwind_company(&app).await;
+        let mssp = app.mssp_owner().await;
+        let other = other_mssp(&app).await;
+        let msp_user = app.msp_admin().await;
+        let northwind = tenant_id(&app, "Northwind MSP").await.to_string();
+        let contoso = tenant_id(&app, "Contoso MSP").await.to_string();
+        let fabrikam = tenant_id(&app, "Fabrikam MSP").await.to_string();
+        let own = tenant_id(&app, "Demo MSSP").await.to_string();
+
+        for (id, what) in [(&contoso, "pending"), (&fabrikam, "never asked"), (&own, "the MSSP itself"), (&"0".to_owned(), "no tenant")] {
+            let reply = app.call("msp_view", &[("id", id)], Some(&mssp)).await;
+            assert_eq!(reply.status, StatusCode::NOT_FOUND, "{what}: {}", reply.body);
+            let page = app.get(&format!("/mssp/msps/{id}"), Some(&mssp)).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{what}");
+        }
+        // Another MSSP, an MSP user and a visitor reach nothing of Northwind.
+        let reply = app.call("msp_view", &[("id", &northwind)], Some(&other)).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+        let reply = app.call("global_view", &[], Some(&other)).await;
+        assert_eq!(json(&reply)["msps"], 0);
+        assert_eq!(json(&app.call("viewable_msps", &[], Some(&other)).await), serde_json::json!([]));
+        for function in ["global_view", "viewable_msps"] {
+            assert_eq!(app.call(function, &[], Some(&msp_user)).await.status, StatusCode::NOT_FOUND, "{function} as an MSP");
+            assert_eq!(app.call(function, &[], None).await.status, StatusCode::UNAUTHORIZED, "{function} signed out");
+        }
+        assert_eq!(app.call("msp_view", &[("id", &northwind)], Some(&msp_user)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.call("msp_view", &[("id", &northwind)], None).await.status, StatusCode::UNAUTHORIZED);
+
+        // Northwind revokes: the very next request refuses.
+        assert_eq!(app.call("msp_view", &[("id", &northwind)], Some(&mssp)).await.status, StatusCode::OK);
+        let db = &app.test_db.db;
+        let scope = domain::testing::signed_in_scope(db, "Northwind MSP", "admin@northwind-msp.test").await;
+        let access = domain::associations::latest_for_msp(&db.scoped(&scope)).await.expect("access").expect("association");
+        domain::associations::revoke(db, &scope, access.id, "Contract ended", chrono::Utc::now()).await.expect("revoke");
+        let reply = app.call("msp_view", &[("id", &northwind)], Some(&mssp)).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+        let global = json(&app.call("global_view", &[], Some(&mssp)).await);
+        assert_eq!((global["msps"].as_i64(), global["posture"]["companies"].as_i64()), (Some(0), Some(0)));
+        assert_eq!(json(&app.call("viewable_msps", &[], Some(&mssp)).await), serde_json::json!([]));
+    }
+);
