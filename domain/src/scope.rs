@@ -219,3 +219,33 @@ impl AgentScope {
         E::find().filter(E::tenant_column().eq(self.tenant_id.0))
     }
 }
+
+impl TenantOwned for entity::asset::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::asset::Column::TenantId
+    }
+}
+
+impl CompanyOwned for entity::asset::Entity {
+    fn company_column() -> Self::Column {
+        entity::asset::Column::CompanyId
+    }
+}
+
+impl TenantOwned for entity::finding::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::finding::Column::TenantId
+    }
+}
+
+impl CompanyOwned for entity::finding::Entity {
+    fn company_column() -> Self::Column {
+        entity::finding::Column::CompanyId
+    }
+}
+
+impl TenantOwned for entity::vulnerability::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::vulnerability::Column::TenantId
+    }
+}

@@ -17,7 +17,7 @@
 
 use crate::batch::{self, INSERT_CHUNK, one_of};
 use crate::rollups::{self, Delta};
-use crate::scope::{AgentScope, CompanyOwned, TenantOwned};
+use crate::scope::AgentScope;
 use crate::{Db, Engine, Error, Result};
 use chrono::{DateTime, SubsecRound, Utc};
 use entity::{asset, company_rollup, finding, vulnerability};
@@ -28,36 +28,6 @@ use sea_orm::{
     QuerySelect,
 };
 use std::collections::{BTreeMap, HashMap};
-
-impl TenantOwned for asset::Entity {
-    fn tenant_column() -> Self::Column {
-        asset::Column::TenantId
-    }
-}
-
-impl CompanyOwned for asset::Entity {
-    fn company_column() -> Self::Column {
-        asset::Column::CompanyId
-    }
-}
-
-impl TenantOwned for finding::Entity {
-    fn tenant_column() -> Self::Column {
-        finding::Column::TenantId
-    }
-}
-
-impl CompanyOwned for finding::Entity {
-    fn company_column() -> Self::Column {
-        finding::Column::CompanyId
-    }
-}
-
-impl TenantOwned for vulnerability::Entity {
-    fn tenant_column() -> Self::Column {
-        vulnerability::Column::TenantId
-    }
-}
 
 mod report;
 
