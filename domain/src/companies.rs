@@ -10,9 +10,9 @@ use crate::scope::TenantOwned;
 use crate::{Error, Result, Scoped};
 use chrono::{DateTime, SubsecRound, Utc};
 use entity::{company, company_rollup};
-use portal_types::{CompanyName, TenantKind};
+use portal_types::{CompanyName, TenantId, TenantKind};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select,
 };
 
 impl TenantOwned for company::Entity {
@@ -274,12 +274,32 @@ pub struct CompanyPage {
 /// The caller's own companies with their counters: searched, sorted and paginated in the
 /// database.
 pub async fn page(scoped: &Scoped<'_>, query: &ListQuery) -> Result<CompanyPage> {
+    scoped.scope().require_kind(TenantKind::Msp)?;
+    page_of(scoped, scoped.own(), query).await
+}
+
+/// The companies of an MSP that has approved the caller (an MSSP), as [`page`] lists them.
+/// Any other MSP is "not found".
+pub async fn msp_page(
+    scoped: &Scoped<'_>,
+    msp: TenantId,
+    query: &ListQuery,
+) -> Result<CompanyPage> {
+    scoped.scope().require_kind(TenantKind::Mssp)?;
+    page_of(scoped, scoped.of_approved_msp(msp)?, query).await
+}
+
+/// One page of the companies `companies` selects.
+async fn page_of(
+    scoped: &Scoped<'_>,
+    companies: Select<company::Entity>,
+    query: &ListQuery,
+) -> Result<CompanyPage> {
     use company_rollup::Column as R;
     use sea_orm::{Order, QuerySelect};
-    scoped.scope().require_kind(TenantKind::Msp)?;
     let search = crate::paging::search_text(query.search.as_deref())?;
     let offset = crate::paging::offset(query.page, query.per_page)?;
-    let mut select = scoped.own::<company::Entity>();
+    let mut select = companies;
     if let Some(text) = search {
         select = select.filter(crate::like::contains(company::Column::NameKey, text));
     }

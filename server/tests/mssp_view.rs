@@ -79,6 +79,17 @@ http_test!(
         let home = app.get("/mssp", Some(&mssp)).await;
         assert!(home.body.contains("MSPs") && home.body.contains("Total Vulnerabilities"));
 
+        // Its Total Companies tile opens its companies table, read-only.
+        let form = [("msp", northwind.as_str()), ("search", "acme"), ("sort", "critical"), ("descending", "true"), ("page", "1")];
+        let reply = app.call("msp_companies", &form, Some(&mssp)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!((json(&reply)["total"].as_u64(), json(&reply)["rows"][0]["name"].as_str()), (Some(1), Some("Acme Dental")));
+        assert!(page.body.contains(&format!("/mssp/msps/{northwind}/companies")), "the tile links to the table");
+        let table = app.get(&format!("/mssp/msps/{northwind}/companies?q=acme"), Some(&mssp)).await;
+        assert_eq!(table.status, StatusCode::OK);
+        assert!(table.body.contains("Acme Dental") && table.body.contains("Total Vulnerabilities"));
+        assert!(!table.body.contains("Add company") && !table.body.contains(">Delete<"), "read-only for the MSSP");
+
         // The selector's form, without JavaScript, lands on the chosen view.
         let reply = app.get(&format!("/mssp/select?view={northwind}"), Some(&mssp)).await;
         assert_eq!(reply.header("location"), Some(format!("/mssp/msps/{northwind}").as_str()), "{}", reply.status);
@@ -103,7 +114,14 @@ http_test!(
             assert_eq!(reply.status, StatusCode::NOT_FOUND, "{what}: {}", reply.body);
             let page = app.get(&format!("/mssp/msps/{id}"), Some(&mssp)).await;
             assert_eq!(page.status, StatusCode::NOT_FOUND, "{what}");
+            let reply = app.call("msp_companies", &companies_of(id), Some(&mssp)).await;
+            assert_eq!(reply.status, StatusCode::NOT_FOUND, "{what}: {}", reply.body);
+            let page = app.get(&format!("/mssp/msps/{id}/companies"), Some(&mssp)).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{what}");
         }
+        assert_eq!(app.call("msp_companies", &companies_of(&northwind), Some(&other)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.call("msp_companies", &companies_of(&northwind), Some(&msp_user)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.call("msp_companies", &companies_of(&northwind), None).await.status, StatusCode::UNAUTHORIZED);
         // Another MSSP, an MSP user and a visitor reach nothing of Northwind.
         let reply = app.call("msp_view", &[("id", &northwind)], Some(&other)).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
@@ -128,5 +146,17 @@ http_test!(
         let global = json(&app.call("global_view", &[], Some(&mssp)).await);
         assert_eq!((global["msps"].as_i64(), global["posture"]["companies"].as_i64()), (Some(0), Some(0)));
         assert_eq!(json(&app.call("viewable_msps", &[], Some(&mssp)).await), serde_json::json!([]));
+        assert_eq!(app.call("msp_companies", &companies_of(&northwind), Some(&mssp)).await.status, StatusCode::NOT_FOUND);
     }
 );
+
+/// `msp_companies` arguments for MSP `msp`'s first page.
+fn companies_of(msp: &str) -> Vec<(&'static str, &str)> {
+    vec![
+        ("msp", msp),
+        ("search", ""),
+        ("sort", "name"),
+        ("descending", "false"),
+        ("page", "1"),
+    ]
+}

@@ -1,23 +1,44 @@
-//! `/msp/companies`: the MSP's companies with their counters. Search, sort and page are in the
-//! address (`?q=&sort=&dir=&page=`), so a view can be bookmarked and works before the WASM
-//! loads. Add, rename and delete (with a confirmation that says what goes with it).
+//! The companies table with their counters: the MSP's own at `/msp/companies` (with add,
+//! rename and delete, whose confirmation says what goes with it), and an approved MSP's at
+//! `/mssp/msps/:id/companies` for its MSSP, read-only. Search, sort and page are in the address
+//! (`?q=&sort=&dir=&page=`), so a view can be bookmarked and works before the WASM loads.
 
 use super::summary::format_count;
 use super::{
     COMPANIES_PATH, CompanyRow, CompanySort, CompanyTable, CreateCompany, DeleteCompany, PER_PAGE,
-    RenameCompany, company_path, list_companies,
+    RenameCompany, company_path, list_companies, msp_companies,
 };
 use crate::components::{EmptyState, ErrorNotice, Pagination, close_dialog, open_dialog};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use portal_types::{AppError, CurrentUser};
+
+/// Whose companies the table lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+enum Source {
+    /// The signed-in MSP's own.
+    Own,
+    /// An approved MSP's, for its MSSP.
+    Msp(i64),
+}
+
+impl Source {
+    /// The table's own address.
+    fn path(self) -> String {
+        match self {
+            Source::Own => COMPANIES_PATH.to_owned(),
+            Source::Msp(id) => format!("{}/companies", crate::mssp_view::msp_path(id)),
+        }
+    }
+}
 
 /// The table's state as the address gives it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct View {
+    source: Source,
     q: String,
     sort: CompanySort,
     descending: bool,
@@ -43,10 +64,11 @@ impl View {
         if page != 1 {
             parts.push(format!("page={page}"));
         }
+        let path = self.source.path();
         if parts.is_empty() {
-            COMPANIES_PATH.to_owned()
+            path
         } else {
-            format!("{COMPANIES_PATH}?{}", parts.join("&"))
+            format!("{path}?{}", parts.join("&"))
         }
     }
 }
@@ -61,13 +83,38 @@ struct Doomed {
     open_findings: i64,
 }
 
+/// `/msp/companies`: the MSP's own companies.
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
+    let source = Memo::new(|_| Source::Own);
+    view! { <Companies source/> }
+}
+
+/// `/mssp/msps/:id/companies`: an approved MSP's companies, for its MSSP (read-only).
+#[component]
+pub fn MspCompaniesPage() -> impl IntoView {
+    let params = use_params_map();
+    // Not a number: an id no tenant has, which is "not found" like any other.
+    let source = Memo::new(move |_| {
+        Source::Msp(params.with(|p| p.get("id").and_then(|id| id.parse().ok()).unwrap_or(0)))
+    });
+    view! {
+        <p class="breadcrumb"><a href=move || match source.get() {
+            Source::Msp(id) => crate::mssp_view::msp_path(id),
+            Source::Own => COMPANIES_PATH.to_owned(),
+        }>"← Back to the MSP"</a></p>
+        <Companies source/>
+    }
+}
+
+#[component]
+fn Companies(source: Memo<Source>) -> impl IntoView {
     let user = expect_context::<CurrentUser>();
-    let can_write = user.role.can_write();
+    let can_write = source.get_untracked() == Source::Own && user.role.can_write();
     let params = use_query_map();
     let view_state = Memo::new(move |_| {
         params.with(|p| View {
+            source: source.get(),
             q: p.get("q").unwrap_or_default(),
             sort: p
                 .get("sort")
@@ -84,9 +131,13 @@ pub fn CompaniesPage() -> impl IntoView {
     let table = Resource::new(
         move || (view_state.get(), version.get()),
         |(v, _)| async move {
-            list_companies(v.q.clone(), v.sort, v.descending, v.page)
-                .await
-                .map(|t| (t, v))
+            let table = match v.source {
+                Source::Own => list_companies(v.q.clone(), v.sort, v.descending, v.page).await,
+                Source::Msp(id) => {
+                    msp_companies(id, v.q.clone(), v.sort, v.descending, v.page).await
+                }
+            };
+            table.map(|t| (t, v))
         },
     );
     let (pending, set_pending) = crate::components::transition_pending();
@@ -101,7 +152,7 @@ pub fn CompaniesPage() -> impl IntoView {
         </div>
         {can_write.then(|| view! { <AddCompany version notice/> })}
         {move || notice.get().map(|text| view! { <div class="notice success" role="status">{text}</div> })}
-        <Form method="GET" action=COMPANIES_PATH attr:class="filters" attr:role="search" attr:aria-label="Search companies">
+        <Form method="GET" action=move || source.get().path() attr:class="filters" attr:role="search" attr:aria-label="Search companies">
             <label class="field grow">
                 <span>"Search"</span>
                 <input type="search" name="q" maxlength="200" placeholder="Company name" autocomplete="off"
@@ -109,7 +160,7 @@ pub fn CompaniesPage() -> impl IntoView {
             </label>
             <div class="filter-actions">
                 <button type="submit" class="button primary">"Search"</button>
-                {move || (!view_state.get().q.is_empty()).then(|| view! { <a class="button ghost" href=COMPANIES_PATH>"Clear"</a> })}
+                {move || (!view_state.get().q.is_empty()).then(|| view! { <a class="button ghost" href=source.get().path()>"Clear"</a> })}
             </div>
         </Form>
         <Transition
@@ -220,10 +271,15 @@ fn Table(
                 "No companies on this page",
                 "The list has fewer pages than that.",
             )
-        } else {
+        } else if can_write {
             (
                 "No companies yet",
                 "Add your first company above, then issue an enrollment token for its agents.",
+            )
+        } else {
+            (
+                "No companies yet",
+                "Companies appear here when the MSP adds them.",
             )
         };
         return view! { <section class="panel"><EmptyState title>{hint}</EmptyState></section> }
@@ -248,7 +304,7 @@ fn Table(
                         {can_write.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
                     </tr></thead>
                     <tbody>
-                        {table.rows.into_iter().map(|row| view! { <Row row can_write doomed delete_dialog version/> }).collect_view()}
+                        {table.rows.into_iter().map(|row| view! { <Row row source=v.source can_write doomed delete_dialog version/> }).collect_view()}
                     </tbody>
                 </table>
             </div>
@@ -261,6 +317,7 @@ fn Table(
 #[component]
 fn Row(
     row: CompanyRow,
+    source: Source,
     can_write: bool,
     doomed: RwSignal<Option<Doomed>>,
     delete_dialog: NodeRef<html::Dialog>,
@@ -288,7 +345,10 @@ fn Row(
     });
     view! {
         <tr data-company=row.name.clone()>
-            <th scope="row"><a href=company_path(row.id)>{row.name.clone()}</a></th>
+            <th scope="row">{match source {
+                Source::Own => view! { <a href=company_path(row.id)>{row.name.clone()}</a> }.into_any(),
+                Source::Msp(_) => row.name.clone().into_any(),
+            }}</th>
             {cell(c.probe_agents)}
             {cell(c.lightweight_agents)}
             {cell(c.probe_discovered_assets)}
@@ -388,6 +448,7 @@ mod tests {
     #[test]
     fn addresses_keep_only_what_differs_from_the_default() {
         let v = View {
+            source: Source::Own,
             q: " acme & co ".into(),
             sort: CompanySort::Name,
             descending: false,
@@ -406,5 +467,13 @@ mod tests {
             ..v
         };
         assert_eq!(plain.href(CompanySort::Name, false, 1), "/msp/companies");
+        let msp = View {
+            source: Source::Msp(7),
+            ..plain
+        };
+        assert_eq!(
+            msp.href(CompanySort::High, true, 1),
+            "/mssp/msps/7/companies?sort=high&dir=desc"
+        );
     }
 }

@@ -13,7 +13,7 @@ mod company;
 mod summary;
 mod wire;
 
-pub use companies::CompaniesPage;
+pub use companies::{CompaniesPage, MspCompaniesPage};
 pub use company::CompanyPage;
 pub use summary::{InventorySection, VulnerabilitySection};
 pub use wire::{
@@ -55,20 +55,32 @@ pub async fn list_companies(
     crate::ssr::respond(
         async {
             let (state, scope) = ssr::msp().await?;
-            let query = domain::companies::ListQuery {
-                search: Some(search),
-                sort: ssr::sort(sort),
-                descending,
-                page,
-                per_page: PER_PAGE,
-            };
-            let found = domain::companies::page(&state.db.scoped(&scope), &query)
-                .await
-                .map_err(|e| AppError::from(e).in_query())?;
-            Ok(CompanyTable {
-                rows: found.rows.into_iter().map(ssr::company_row).collect(),
-                total: found.total,
-            })
+            let query = ssr::list_query(search, sort, descending, page);
+            let found = domain::companies::page(&state.db.scoped(&scope), &query).await;
+            ssr::company_table(found)
+        }
+        .await,
+    )
+}
+
+/// MSSP: the companies of an MSP that has approved it, as [`list_companies`] lists an MSP's
+/// own. Any other MSP is "not found".
+#[server(prefix = "/rpc", endpoint = "msp_companies")]
+pub async fn msp_companies(
+    msp: i64,
+    search: String,
+    sort: CompanySort,
+    descending: bool,
+    page: u64,
+) -> Result<CompanyTable, AppError> {
+    crate::ssr::respond(
+        async {
+            let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+            let state = crate::ssr::state()?;
+            let query = ssr::list_query(search, sort, descending, page);
+            let msp = portal_types::TenantId(msp);
+            let found = domain::companies::msp_page(&state.db.scoped(&scope), msp, &query).await;
+            ssr::company_table(found)
         }
         .await,
     )
@@ -244,6 +256,32 @@ pub(crate) mod ssr {
                 low: p.open_low,
             },
         }
+    }
+
+    pub fn list_query(
+        search: String,
+        sort: CompanySort,
+        descending: bool,
+        page: u64,
+    ) -> domain::companies::ListQuery {
+        domain::companies::ListQuery {
+            search: Some(search),
+            sort: self::sort(sort),
+            descending,
+            page,
+            per_page: PER_PAGE,
+        }
+    }
+
+    /// A page of companies as the table shows it; a bad search or page is the query's fault.
+    pub fn company_table(
+        found: domain::Result<domain::companies::CompanyPage>,
+    ) -> Result<CompanyTable, AppError> {
+        let found = found.map_err(|e| AppError::from(e).in_query())?;
+        Ok(CompanyTable {
+            rows: found.rows.into_iter().map(company_row).collect(),
+            total: found.total,
+        })
     }
 
     pub fn sort(sort: CompanySort) -> domain::companies::SortBy {

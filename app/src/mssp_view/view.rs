@@ -71,7 +71,7 @@ pub fn MspViewPage() -> impl IntoView {
                             }.into_any()
                         } else {
                             view! {
-                                <InventorySection counts=msp.posture.counts companies=Some(msp.posture.companies) companies_href=None/>
+                                <InventorySection counts=msp.posture.counts companies=Some(msp.posture.companies) companies_href=Some(format!("{}/companies", msp_path(msp.id)))/>
                                 <VulnerabilitySection counts=msp.posture.counts/>
                             }.into_any()
                         }}
