@@ -227,24 +227,25 @@ pub fn set_status(status: StatusCode) {
     }
 }
 
-/// Sets this page's Content-Security-Policy, allowing only scripts that carry this request's
-/// nonce (Leptos puts it on its hydration scripts) and WebAssembly compilation.
+/// The Content-Security-Policy of a page whose scripts carry `nonce`: only those scripts and
+/// WebAssembly compilation run. `dev` adds the live-reload socket of `cargo leptos watch`.
+pub fn page_policy(nonce: &str, dev: bool) -> String {
+    let dev_socket = if dev { " ws:" } else { "" };
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'{dev_socket}; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sets this page's Content-Security-Policy (see [`page_policy`]) from the request's nonce.
+/// The server's middleware sets the same policy on any HTML response still without one.
 pub fn set_content_security_policy(options: &LeptosOptions) {
     let Some(response) = use_context::<ResponseOptions>() else {
         return;
     };
     let nonce = use_nonce().map(|n| n.to_string()).unwrap_or_default();
-    // The live-reload socket of `cargo leptos watch` needs ws: in development only.
-    let dev_socket = if options.env == leptos::config::Env::DEV {
-        " ws:"
-    } else {
-        ""
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'{dev_socket}; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    );
+    let policy = page_policy(&nonce, options.env == leptos::config::Env::DEV);
     if let Ok(value) = HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }

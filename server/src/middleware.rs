@@ -93,11 +93,34 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// Headers every response carries. Pages set their own Content-Security-Policy (with a
-/// per-request nonce); everything else gets a policy that allows nothing.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// Whether pages allow the live-reload socket of `cargo leptos watch` (development only).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DevSocket(pub bool);
+
+/// Headers every response carries.
+///
+/// Each request gets its script nonce here (the page's render reads it from the request, see
+/// [`request_nonce`]), so an HTML response always gets the page policy with that nonce, even
+/// should the render not have set it itself. Everything else gets a policy that allows nothing.
+pub async fn security_headers(
+    State(dev): State<DevSocket>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let nonce = leptos::nonce::Nonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html
+        && !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(value) = HeaderValue::from_str(&app::ssr::page_policy(&nonce, dev.0))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
     let mut set = |name: &'static str, value: &'static str| {
         headers
             .entry(name)
@@ -118,9 +141,51 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// Provides the nonce [`security_headers`] made for this request to the page's render (or a
+/// fresh one, for a render outside that middleware).
+pub fn request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<leptos::nonce::Nonce>().cloned());
+    match nonce {
+        Some(nonce) => provide_context(nonce),
+        None => leptos::nonce::provide_nonce(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The policy an HTML response from `page` ends up with.
+    async fn policy_of(page: axum::response::Html<&'static str>) -> String {
+        use tower::ServiceExt;
+        let router = axum::Router::new()
+            .route("/", axum::routing::get(move || async move { page }))
+            .layer(axum::middleware::from_fn_with_state(
+                DevSocket(false),
+                security_headers,
+            ));
+        let request = Request::builder().uri("/").body(axum::body::Body::empty());
+        let response = router
+            .oneshot(request.expect("request"))
+            .await
+            .expect("response");
+        response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii")
+            .to_owned()
+    }
+
+    #[tokio::test]
+    async fn an_html_response_without_a_policy_gets_the_page_policy() {
+        let policy = policy_of(axum::response::Html("<p>hi</p>")).await;
+        assert!(
+            policy.starts_with("default-src 'self'; script-src 'self' 'nonce-"),
+            "{policy}"
+        );
+        assert!(policy.contains("frame-ancestors 'none'"));
+    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         pairs

@@ -33,7 +33,7 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            leptos::nonce::provide_nonce();
+            middleware::request_nonce();
         }
     };
     let render_shell = {
@@ -66,7 +66,10 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
 
     portal
         .nest(api::PREFIX, api::router())
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            middleware::DevSocket(state.leptos_options.env == leptos::config::Env::DEV),
+            middleware::security_headers,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
             let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
