@@ -18,6 +18,20 @@ pub fn encode_query_value(value: &str) -> String {
         .collect()
 }
 
+/// The route's `:id`, as a number. Not a number gives 0, an id nothing has, so the page says
+/// "not found" as for any other id out of reach.
+pub fn use_id_param() -> leptos::prelude::Memo<i64> {
+    use leptos::prelude::*;
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|raw| raw.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

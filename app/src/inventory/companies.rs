@@ -13,7 +13,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use portal_types::{AppError, CurrentUser};
 
 /// Whose companies the table lists.
@@ -93,11 +93,8 @@ pub fn CompaniesPage() -> impl IntoView {
 /// `/mssp/msps/:id/companies`: an approved MSP's companies, for its MSSP (read-only).
 #[component]
 pub fn MspCompaniesPage() -> impl IntoView {
-    let params = use_params_map();
-    // Not a number: an id no tenant has, which is "not found" like any other.
-    let source = Memo::new(move |_| {
-        Source::Msp(params.with(|p| p.get("id").and_then(|id| id.parse().ok()).unwrap_or(0)))
-    });
+    let id = crate::util::use_id_param();
+    let source = Memo::new(move |_| Source::Msp(id.get()));
     view! {
         <p class="breadcrumb"><a href=move || match source.get() {
             Source::Msp(id) => crate::mssp_view::msp_path(id),

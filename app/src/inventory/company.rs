@@ -10,20 +10,11 @@ use super::{
 use crate::components::{EmptyState, ErrorNotice, NotFound, Panel, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use portal_types::{AppError, CurrentUser};
 
 #[component]
 pub fn CompanyPage() -> impl IntoView {
-    let params = use_params_map();
-    // Not a number: no such company.
-    let id = Memo::new(move |_| {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|raw| raw.parse::<i64>().ok())
-                .unwrap_or(0)
-        })
-    });
+    let id = crate::util::use_id_param();
     let version = RwSignal::new(0u32);
     let detail = Resource::new(
         move || (id.get(), version.get()),

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 /// Where the selector sends a browser without JavaScript (`?view=global` or `?view=<id>`).
 pub const SELECT_PATH: &str = "/mssp/select";
@@ -42,15 +42,7 @@ pub fn GlobalSections() -> impl IntoView {
 /// shows them.
 #[component]
 pub fn MspViewPage() -> impl IntoView {
-    let params = use_params_map();
-    // Not a number: an id no tenant has, which is "not found" like any other.
-    let id = Memo::new(move |_| {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|raw| raw.parse::<i64>().ok())
-                .unwrap_or(0)
-        })
-    });
+    let id = crate::util::use_id_param();
     let live = crate::live::use_live();
     let msp = Resource::new(
         move || (id.get(), live.associations()),
