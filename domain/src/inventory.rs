@@ -91,6 +91,65 @@ pub async fn viewable_msp(scoped: &Scoped<'_>, msp: TenantId) -> Result<Viewable
     Ok(ViewableMsp { id: msp, name })
 }
 
+/// An MSP's open findings, for the riskiest-MSPs list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MspRisk {
+    pub msp: ViewableMsp,
+    pub open_findings: i64,
+    pub open: OpenCounts,
+}
+
+/// The `limit` approved MSPs with the most critical open findings (then high, medium, low),
+/// summed from their companies' roll-ups. MSPs with no open findings are left out.
+pub async fn riskiest_msps(scoped: &Scoped<'_>, limit: u64) -> Result<Vec<MspRisk>> {
+    use company_rollup::Column as R;
+    let names: HashMap<TenantId, String> = viewable_msps(scoped)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    let total = |column: R| Expr::col(column).sum().cast_as(Alias::new("BIGINT"));
+    let rows: Vec<(i64, i64, i64, i64, i64, i64)> = scoped
+        .approved::<company_rollup::Entity>()
+        .select_only()
+        .column(R::TenantId)
+        .column_as(total(R::OpenFindings), "open_findings")
+        .column_as(total(R::OpenCritical), "critical")
+        .column_as(total(R::OpenHigh), "high")
+        .column_as(total(R::OpenMedium), "medium")
+        .column_as(total(R::OpenLow), "low")
+        .group_by(R::TenantId)
+        .having(Expr::col(R::OpenFindings).sum().gt(0))
+        .order_by(total(R::OpenCritical), Order::Desc)
+        .order_by(total(R::OpenHigh), Order::Desc)
+        .order_by(total(R::OpenMedium), Order::Desc)
+        .order_by(total(R::OpenLow), Order::Desc)
+        .order_by_asc(R::TenantId)
+        .limit(limit)
+        .into_tuple()
+        .all(scoped.conn())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, open_findings, critical, high, medium, low)| {
+            let id = TenantId(id);
+            Some(MspRisk {
+                msp: ViewableMsp {
+                    id,
+                    name: names.get(&id)?.clone(),
+                },
+                open_findings,
+                open: OpenCounts {
+                    critical,
+                    high,
+                    medium,
+                    low,
+                },
+            })
+        })
+        .collect())
+}
+
 /// Sums the roll-ups `rollups` selects.
 async fn sum_rollups(
     scoped: &Scoped<'_>,

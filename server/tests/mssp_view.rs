@@ -160,3 +160,55 @@ fn companies_of(msp: &str) -> Vec<(&'static str, &str)> {
         ("page", "1"),
     ]
 }
+
+/// Sets a company's open-finding counters, as ingest would have left them.
+async fn set_open(app: &TestApp, tenant: &str, company: &str, critical: i64, high: i64) {
+    use sea_orm::ConnectionTrait;
+    let conn = app.test_db.conn();
+    let sql = "UPDATE company_rollups SET open_critical = $1, open_high = $2, open_findings = $1 + $2 \
+               WHERE company_id = (SELECT c.id FROM companies c JOIN tenants t ON t.id = c.tenant_id \
+               WHERE t.name = $3 AND c.name = $4)";
+    let statement = sea_orm::Statement::from_sql_and_values(
+        conn.get_database_backend(),
+        sql,
+        [critical.into(), high.into(), tenant.into(), company.into()],
+    );
+    let done = conn.execute_raw(statement).await.expect("update");
+    assert_eq!(done.rows_affected(), 1, "{tenant} / {company}");
+}
+
+http_test!(
+    async fn the_riskiest_msps_are_approved_ones_worst_first(app) {
+        northwind_company(&app).await;
+        let mssp = app.mssp_owner().await;
+        let names = |reply: &support::Reply| -> Vec<String> {
+            json(reply).as_array().expect("list").iter().map(|m| m["name"].as_str().expect("name").to_owned()).collect()
+        };
+        // No open findings anywhere: an empty list.
+        assert_eq!(names(&app.call("riskiest_msps", &[], Some(&mssp)).await), Vec::<String>::new());
+
+        // Contoso (pending) is riskier than Northwind, and is still not listed.
+        set_open(&app, "Northwind MSP", "Acme Dental", 2, 5).await;
+        let db = &app.test_db.db;
+        let contoso = domain::testing::signed_in_scope(db, "Contoso MSP", "admin@contoso-msp.test").await;
+        domain::companies::create(&db.scoped(&contoso), &CompanyName::parse("Risky Co").expect("name")).await.expect("company");
+        set_open(&app, "Contoso MSP", "Risky Co", 50, 0).await;
+        let reply = app.call("riskiest_msps", &[], Some(&mssp)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(names(&reply), ["Northwind MSP"]);
+        assert_eq!((json(&reply)[0]["critical"].as_i64(), json(&reply)[0]["open_findings"].as_i64()), (Some(2), Some(7)));
+        let home = app.get("/mssp", Some(&mssp)).await;
+        assert!(home.body.contains("Riskiest MSPs") && !home.body.contains("Risky Co"));
+
+        // Once Contoso approves, it leads: more critical findings.
+        let access = domain::associations::latest_for_msp(&db.scoped(&contoso)).await.expect("access").expect("association");
+        domain::associations::decide(db, &contoso, access.id, domain::associations::Decision::Approve, "Go ahead", chrono::Utc::now()).await.expect("approve");
+        assert_eq!(names(&app.call("riskiest_msps", &[], Some(&mssp)).await), ["Contoso MSP", "Northwind MSP"]);
+
+        // Nobody else reaches the list.
+        assert_eq!(app.call("riskiest_msps", &[], Some(&app.msp_admin().await)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.call("riskiest_msps", &[], None).await.status, StatusCode::UNAUTHORIZED);
+        let other = other_mssp(&app).await;
+        assert_eq!(names(&app.call("riskiest_msps", &[], Some(&other)).await), Vec::<String>::new());
+    }
+);

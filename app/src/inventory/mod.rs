@@ -15,7 +15,7 @@ mod wire;
 
 pub use companies::{CompaniesPage, MspCompaniesPage};
 pub use company::CompanyPage;
-pub use summary::{InventorySection, VulnerabilitySection};
+pub use summary::{InventorySection, VulnerabilitySection, format_count};
 pub use wire::{
     AgentRow, AssetRow, AssetTable, CompanyDetail, CompanyRow, CompanySort, CompanyTable, Counts,
     FindingRow, FindingTable, IssuedToken, Posture, Removed, TokenRow, TokenState,

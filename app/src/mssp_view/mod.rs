@@ -42,6 +42,45 @@ pub struct MspSummary {
     pub posture: Posture,
 }
 
+/// An approved MSP and its open findings, in the riskiest-MSPs list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskyMsp {
+    pub id: i64,
+    pub name: String,
+    pub open_findings: i64,
+    pub critical: i64,
+    pub high: i64,
+    pub medium: i64,
+    pub low: i64,
+}
+
+/// How many MSPs the riskiest-MSPs list shows.
+pub const RISKIEST: u64 = 5;
+
+/// MSSP: the approved MSPs with the most critical open findings (then high, medium, low).
+#[server(prefix = "/rpc", endpoint = "riskiest_msps")]
+pub async fn riskiest_msps() -> Result<Vec<RiskyMsp>, AppError> {
+    crate::ssr::respond(
+        async {
+            let (state, scope) = ssr::mssp().await?;
+            let msps = domain::inventory::riskiest_msps(&state.db.scoped(&scope), RISKIEST).await?;
+            Ok(msps
+                .into_iter()
+                .map(|m| RiskyMsp {
+                    id: m.msp.id.0,
+                    name: m.msp.name,
+                    open_findings: m.open_findings,
+                    critical: m.open.critical,
+                    high: m.open.high,
+                    medium: m.open.medium,
+                    low: m.open.low,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
 /// MSSP: the Global view, summed over approved MSPs only.
 #[server(prefix = "/rpc", endpoint = "global_view")]
 pub async fn global_view() -> Result<GlobalSummary, AppError> {

@@ -1,8 +1,8 @@
 //! The MSSP's Global sections, one MSP's view, and the company selector.
 
-use super::{GlobalSummary, global_view, msp_path, msp_view, viewable_msps};
+use super::{GlobalSummary, global_view, msp_path, msp_view, riskiest_msps, viewable_msps};
 use crate::components::{EmptyState, ErrorNotice, Panel};
-use crate::inventory::{InventorySection, VulnerabilitySection};
+use crate::inventory::{InventorySection, VulnerabilitySection, format_count};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
@@ -30,11 +30,60 @@ pub fn GlobalSections() -> impl IntoView {
                     Ok(view) => view! {
                         <InventorySection counts=view.posture.counts msps=Some(view.msps) companies=Some(view.posture.companies) companies_href=None/>
                         <VulnerabilitySection counts=view.posture.counts/>
+                        <RiskiestMsps/>
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// The approved MSPs with the most critical open findings, each a link to its view.
+#[component]
+fn RiskiestMsps() -> impl IntoView {
+    let live = crate::live::use_live();
+    let risky = Resource::new(move || live.associations(), |_| riskiest_msps());
+    view! {
+        <Panel id="riskiest-msps" title="Riskiest MSPs">
+            <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match risky.await {
+                        Ok(rows) if rows.is_empty() => view! {
+                            <EmptyState title="No open findings">"None of your MSPs' companies has an open finding."</EmptyState>
+                        }.into_any(),
+                        Ok(rows) => view! {
+                            <div class="table-scroll">
+                                <table class="table">
+                                    <caption class="visually-hidden">"Riskiest MSPs, most critical open findings first"</caption>
+                                    <thead><tr>
+                                        <th scope="col">"MSP"</th>
+                                        <th scope="col" class="num">"Critical"</th>
+                                        <th scope="col" class="num">"High"</th>
+                                        <th scope="col" class="num">"Medium"</th>
+                                        <th scope="col" class="num">"Low"</th>
+                                        <th scope="col" class="num">"Total Vulnerabilities"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {rows.into_iter().map(|m| view! {
+                                            <tr>
+                                                <th scope="row"><a href=msp_path(m.id)>{m.name}</a></th>
+                                                <td class="num">{format_count(m.critical)}</td>
+                                                <td class="num">{format_count(m.high)}</td>
+                                                <td class="num">{format_count(m.medium)}</td>
+                                                <td class="num">{format_count(m.low)}</td>
+                                                <td class="num">{format_count(m.open_findings)}</td>
+                                            </tr>
+                                        }.into_any()).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Panel>
     }
 }
 
