@@ -6,7 +6,7 @@ test('an MSSP owner signs in and lands on the Global dashboard', async ({ page }
   await expect(page).toHaveURL(/\/mssp$/);
   await expect(page.getByRole('heading', { name: 'Global', level: 1 })).toBeVisible();
   for (const section of ['Inventory', 'Vulnerabilities', 'MSPs']) {
-    await expect(page.getByRole('heading', { name: section, level: 2 })).toBeVisible();
+    await expect(page.getByRole('heading', { name: section, level: 2, exact: true })).toBeVisible();
   }
   await expect(page.getByRole('link', { name: 'Settings' })).toBeVisible();
   await expect(page.getByLabel('Company selector')).toHaveValue('global');
