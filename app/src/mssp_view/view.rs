@@ -30,12 +30,14 @@ pub fn GlobalSections() -> impl IntoView {
                     Ok(view) => view! {
                         <InventorySection counts=view.posture.counts msps=Some(view.msps) companies=Some(view.posture.companies) companies_href=None/>
                         <VulnerabilitySection counts=view.posture.counts/>
-                        <RiskiestMsps/>
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
         </Transition>
+        // Beside the Transition, not inside it: a resource created inside a Suspense's
+        // closure can hydrate out of order.
+        <RiskiestMsps/>
     }
 }
 
@@ -50,7 +52,7 @@ fn RiskiestMsps() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match risky.await {
                         Ok(rows) if rows.is_empty() => view! {
-                            <EmptyState title="No open findings">"None of your MSPs' companies has an open finding."</EmptyState>
+                            <EmptyState title="No open findings">"Open findings of the MSPs that have approved you are ranked here."</EmptyState>
                         }.into_any(),
                         Ok(rows) => view! {
                             <div class="table-scroll">
