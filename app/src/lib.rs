@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("audit") view=audit_log::AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("msps/:id") view=mssp_view::MspViewPage ssr=SsrMode::Async/>
                     <Route path=path!("msps/:id/companies") view=inventory::MspCompaniesPage ssr=SsrMode::Async/>
+                    <Route path=path!("msps/:id/companies/:company") view=mssp_view::MspCompanyPage ssr=SsrMode::Async/>
                     <Route path=path!("select") view=mssp_view::SelectView ssr=SsrMode::Async/>
                 </ParentRoute>
                 <ParentRoute path=path!("/msp") view=|| view! { <shell::PortalShell kind=TenantKind::Msp/> } ssr=SsrMode::Async>

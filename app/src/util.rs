@@ -21,11 +21,16 @@ pub fn encode_query_value(value: &str) -> String {
 /// The route's `:id`, as a number. Not a number gives 0, an id nothing has, so the page says
 /// "not found" as for any other id out of reach.
 pub fn use_id_param() -> leptos::prelude::Memo<i64> {
+    use_number_param("id")
+}
+
+/// The route's `name` parameter as a number; 0 (found nowhere) when it is not one.
+pub fn use_number_param(name: &'static str) -> leptos::prelude::Memo<i64> {
     use leptos::prelude::*;
     let params = leptos_router::hooks::use_params_map();
     Memo::new(move |_| {
         params.with(|p| {
-            p.get("id")
+            p.get(name)
                 .and_then(|raw| raw.parse::<i64>().ok())
                 .unwrap_or(0)
         })

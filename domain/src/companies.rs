@@ -7,7 +7,7 @@
 
 use crate::audit::{self, Actor};
 use crate::scope::TenantOwned;
-use crate::{Error, Result, Scoped};
+use crate::{Error, Owner, Result, Scoped};
 use chrono::{DateTime, SubsecRound, Utc};
 use entity::{company, company_rollup};
 use portal_types::{CompanyName, TenantId, TenantKind};
@@ -230,6 +230,30 @@ pub async fn visible_company(scoped: &Scoped<'_>, id: i64) -> Result<company::Mo
     scoped
         .visible::<company::Entity>()
         .filter(company::Column::Id.eq(id))
+        .one(scoped.conn())
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// A company of `owner` (the caller's own, or an approved MSP's), or "not found".
+pub async fn company_of(scoped: &Scoped<'_>, owner: Owner, id: i64) -> Result<company::Model> {
+    scoped
+        .of::<company::Entity>(owner)?
+        .filter(company::Column::Id.eq(id))
+        .one(scoped.conn())
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// The counters of a company of `owner`, or "not found".
+pub async fn rollup_in(
+    scoped: &Scoped<'_>,
+    owner: Owner,
+    id: i64,
+) -> Result<company_rollup::Model> {
+    scoped
+        .of::<company_rollup::Entity>(owner)?
+        .filter(company_rollup::Column::CompanyId.eq(id))
         .one(scoped.conn())
         .await?
         .ok_or(Error::NotFound)

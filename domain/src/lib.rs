@@ -39,4 +39,4 @@ pub mod testing;
 
 pub use db::{Db, Engine};
 pub use error::{Error, Result};
-pub use scope::{Principal, Scope, Scoped};
+pub use scope::{Owner, Principal, Scope, Scoped};

@@ -20,6 +20,17 @@ pub fn search_text(search: Option<&str>) -> Result<Option<&str>> {
     }
 }
 
+/// `per_page`, refused outside 1 to [`MAX_PER_PAGE`].
+pub fn per_page(per_page: u64) -> Result<u64> {
+    if per_page == 0 || per_page > MAX_PER_PAGE {
+        return Err(Error::Invalid(ParseError {
+            field: "page",
+            message: format!("Pages hold 1 to {MAX_PER_PAGE} rows."),
+        }));
+    }
+    Ok(per_page)
+}
+
 /// The offset of 1-based `page`, refusing page 0 and pages outside 1 to [`MAX_PER_PAGE`] rows.
 pub fn offset(page: u64, per_page: u64) -> Result<u64> {
     if page == 0 || per_page == 0 || per_page > MAX_PER_PAGE {

@@ -91,6 +91,14 @@ impl Scope {
     }
 }
 
+/// Whose data a read is about: the caller's own tenant's (an MSP's), or an MSP's that has
+/// approved the caller (an MSSP's). Anyone else's is "not found".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Own,
+    Msp(TenantId),
+}
+
 /// A table whose rows belong to one tenant.
 pub trait TenantOwned: EntityTrait {
     /// The column holding the owning tenant's id.
@@ -169,6 +177,21 @@ impl<'a> Scoped<'a> {
             return Err(Error::NotFound);
         }
         Ok(E::find().filter(E::tenant_column().eq(msp.0)))
+    }
+
+    /// Rows of `owner`: an MSP's own, or an approved MSP's for its MSSP. Any other pairing of
+    /// caller and owner is "not found".
+    pub fn of<E: TenantOwned>(&self, owner: Owner) -> Result<Select<E>> {
+        match owner {
+            Owner::Own => {
+                self.scope.require_kind(TenantKind::Msp)?;
+                Ok(self.own())
+            }
+            Owner::Msp(msp) => {
+                self.scope.require_kind(TenantKind::Mssp)?;
+                self.of_approved_msp(msp)
+            }
+        }
     }
 
     /// Rows of every tenant the scope may read (its own and, for an MSSP, approved MSPs).

@@ -35,7 +35,8 @@ db_test!(async fn a_day_is_snapshotted_once_however_often_the_job_runs(test) {
 
 db_test!(async fn the_inventory_reads_sum_roll_ups_and_page_assets_and_findings(test) {
     use domain::companies::{ListQuery, SortBy};
-    use domain::inventory;
+    use domain::inventory::{self, TableQuery};
+    use domain::Owner;
     demo::load(&test.db).await.expect("demo");
     let db = &test.db;
     let a = fixture(db, NORTHWIND, "Acme").await;
@@ -65,17 +66,17 @@ db_test!(async fn the_inventory_reads_sum_roll_ups_and_page_assets_and_findings(
     let bad = domain::companies::page(&scoped, &ListQuery { page: 0, ..query(SortBy::Name, false, None) }).await;
     assert!(matches!(bad, Err(Error::Invalid(_))), "{bad:?}");
 
-    let assets = inventory::assets_page(&scoped, a.company, 1, 10).await.expect("assets");
+    let assets = inventory::assets(&scoped, Owner::Own, a.company, &TableQuery { per_page: 10, ..Default::default() }).await.expect("assets");
     let shown: Vec<(Option<&str>, i64, i64)> = assets.rows.iter().map(|r| (r.hostname.as_deref(), r.open.critical, r.open.low)).collect();
     assert_eq!(shown, [(Some("db-01"), 0, 0), (Some("web-01"), 1, 1)]);
-    let findings = inventory::open_findings_page(&scoped, a.company, 1, 10).await.expect("findings");
+    let findings = inventory::open_findings(&scoped, Owner::Own, a.company, &TableQuery { per_page: 10, ..Default::default() }).await.expect("findings");
     let shown: Vec<(&str, Severity)> = findings.rows.iter().map(|r| (r.vuln_key.as_str(), r.severity)).collect();
     assert_eq!(shown, [("CVE-1", Severity::Critical), ("CVE-2", Severity::Low), ("CVE-3", Severity::Info)]);
     assert_eq!(findings.total, 3);
 
     // Another MSP's company is not found, for every read.
-    assert!(matches!(inventory::assets_page(&scoped, other.company, 1, 10).await, Err(Error::NotFound)));
-    assert!(matches!(inventory::open_findings_page(&scoped, other.company, 1, 10).await, Err(Error::NotFound)));
+    assert!(matches!(inventory::assets(&scoped, Owner::Own, other.company, &TableQuery { per_page: 10, ..Default::default() }).await, Err(Error::NotFound)));
+    assert!(matches!(inventory::open_findings(&scoped, Owner::Own, other.company, &TableQuery { per_page: 10, ..Default::default() }).await, Err(Error::NotFound)));
     assert!(agents::list(&scoped, other.company).await.expect("agents").is_empty());
 });
 

@@ -18,6 +18,7 @@ mod m20261127_000008_create_notifications;
 mod m20261127_000009_create_companies_and_agents;
 mod m20261127_000010_create_assets_and_findings;
 mod m20261127_000011_create_rollups_and_idempotency;
+mod m20261128_000012_index_inventory_tables;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_create_companies_and_agents::Migration),
             Box::new(m20261127_000010_create_assets_and_findings::Migration),
             Box::new(m20261127_000011_create_rollups_and_idempotency::Migration),
+            Box::new(m20261128_000012_index_inventory_tables::Migration),
         ]
     }
 }

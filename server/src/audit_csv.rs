@@ -96,7 +96,7 @@ fn encode<'a>(
 /// A cell a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return) gets a leading apostrophe, so it shows as text (OWASP's CSV injection
 /// advice).
-fn neutralise(cell: &str) -> Cow<'_, str> {
+pub(crate) fn neutralise(cell: &str) -> Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{cell}"))
     } else {

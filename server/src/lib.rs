@@ -9,6 +9,7 @@ mod audit_csv;
 pub mod cli;
 pub mod config;
 mod health;
+mod inventory_csv;
 mod jobs;
 pub mod live;
 pub mod mailer;

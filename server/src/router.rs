@@ -1,6 +1,6 @@
 //! The HTTP router: one function builds it, for the server and for in-process tests alike.
 
-use crate::{api, audit_csv, health, live, middleware};
+use crate::{api, audit_csv, health, inventory_csv, live, middleware};
 use app::ssr::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -48,6 +48,27 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/events", get(live::events))
         .route("/audit.csv", get(audit_csv::download))
+        .route("/msp/companies.csv", get(inventory_csv::own_companies))
+        .route(
+            "/msp/companies/{id}/assets.csv",
+            get(inventory_csv::own_assets),
+        )
+        .route(
+            "/msp/companies/{id}/findings.csv",
+            get(inventory_csv::own_findings),
+        )
+        .route(
+            "/mssp/msps/{msp}/companies.csv",
+            get(inventory_csv::msp_companies),
+        )
+        .route(
+            "/mssp/msps/{msp}/companies/{id}/assets.csv",
+            get(inventory_csv::msp_assets),
+        )
+        .route(
+            "/mssp/msps/{msp}/companies/{id}/findings.csv",
+            get(inventory_csv::msp_findings),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

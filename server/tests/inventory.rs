@@ -33,11 +33,21 @@ fn calls(company: i64, token: i64) -> Vec<(&'static str, Vec<(&'static str, Stri
         ("load_company", vec![("id", id.clone())]),
         (
             "company_assets",
-            vec![("company_id", id.clone()), ("page", "1".into())],
+            vec![
+                ("company_id", id.clone()),
+                ("search", String::new()),
+                ("sort", "name".into()),
+                ("descending", "false".into()),
+            ],
         ),
         (
             "company_findings",
-            vec![("company_id", id.clone()), ("page", "1".into())],
+            vec![
+                ("company_id", id.clone()),
+                ("search", String::new()),
+                ("sort", "severity".into()),
+                ("descending", "false".into()),
+            ],
         ),
         (
             "issue_enrollment_token",

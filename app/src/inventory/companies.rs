@@ -73,6 +73,23 @@ impl View {
     }
 }
 
+impl View {
+    /// The CSV of every page of this view (its search and order).
+    fn csv_href(&self) -> String {
+        let mut parts = vec![format!("sort={}", self.sort.as_str())];
+        if !self.q.trim().is_empty() {
+            parts.push(format!(
+                "q={}",
+                crate::util::encode_query_value(self.q.trim())
+            ));
+        }
+        if self.descending {
+            parts.push("dir=desc".to_owned());
+        }
+        format!("{}.csv?{}", self.source.path(), parts.join("&"))
+    }
+}
+
 /// A company about to be deleted, with what goes with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Doomed {
@@ -286,6 +303,7 @@ fn Table(
     let last = first + table.rows.len() as u64 - 1;
     let previous = (v.page > 1).then(|| v.href(v.sort, v.descending, v.page - 1));
     let next = (last < table.total).then(|| v.href(v.sort, v.descending, v.page + 1));
+    let csv = v.csv_href();
     let summary = format!(
         "Showing {first}–{last} of {}",
         format_count(table.total as i64)
@@ -306,6 +324,7 @@ fn Table(
                 </table>
             </div>
             <Pagination label="Companies pages" summary previous next/>
+            <p class="table-actions"><a class="button small" href=csv download rel="external">"Download CSV"</a></p>
         </section>
     }
     .into_any()
@@ -344,7 +363,7 @@ fn Row(
         <tr data-company=row.name.clone()>
             <th scope="row">{match source {
                 Source::Own => view! { <a href=company_path(row.id)>{row.name.clone()}</a> }.into_any(),
-                Source::Msp(_) => row.name.clone().into_any(),
+                Source::Msp(msp) => view! { <a href=crate::mssp_view::company_path(msp, row.id)>{row.name.clone()}</a> }.into_any(),
             }}</th>
             {cell(c.probe_agents)}
             {cell(c.lightweight_agents)}

@@ -1,11 +1,11 @@
 //! `/msp/companies/:id`: one company — its counters, agents (online or not), enrollment tokens
-//! (issue one, shown once; revoke), assets and open findings.
+//! (issue one, shown once; revoke), assets and open findings (the tables in `tables`).
 
-use super::summary::{InventorySection, VulnerabilitySection, format_count};
+use super::summary::{InventorySection, VulnerabilitySection};
+use super::tables::{CompanyRef, CompanyTables};
 use super::{
-    AgentRow, AssetTable, COMPANIES_PATH, CompanyDetail, FindingTable, IssueEnrollmentToken,
-    IssuedToken, PER_PAGE, RevokeEnrollmentToken, TokenRow, TokenState, company_assets,
-    company_findings, load_company,
+    AgentRow, COMPANIES_PATH, CompanyDetail, IssueEnrollmentToken, IssuedToken,
+    RevokeEnrollmentToken, TokenRow, TokenState, load_company,
 };
 use crate::components::{EmptyState, ErrorNotice, NotFound, Panel, When};
 use leptos::prelude::*;
@@ -20,16 +20,10 @@ pub fn CompanyPage() -> impl IntoView {
         move || (id.get(), version.get()),
         |(id, _)| load_company(id),
     );
-    let assets_page = RwSignal::new(1u64);
-    let findings_page = RwSignal::new(1u64);
-    let assets = Resource::new(
-        move || (id.get(), assets_page.get()),
-        |(id, page)| company_assets(id, page),
-    );
-    let findings = Resource::new(
-        move || (id.get(), findings_page.get()),
-        |(id, page)| company_findings(id, page),
-    );
+    let company = Memo::new(move |_| CompanyRef {
+        msp: None,
+        id: id.get(),
+    });
 
     // Outside the part that re-renders when the company reloads, so the token just issued
     // stays on screen after the tokens table refreshes.
@@ -54,28 +48,7 @@ pub fn CompanyPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <Panel id="assets" title="Assets">
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading assets…"</div> }>
-                {move || Suspend::new(async move {
-                    match assets.await {
-                        Ok(table) => view! { <Assets table page=assets_page/> }.into_any(),
-                        Err(AppError::NotFound) => ().into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Panel>
-        <Panel id="findings" title="Open findings">
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading findings…"</div> }>
-                {move || Suspend::new(async move {
-                    match findings.await {
-                        Ok(table) => view! { <Findings table page=findings_page/> }.into_any(),
-                        Err(AppError::NotFound) => ().into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Panel>
+        <CompanyTables company/>
     }
 }
 
@@ -222,107 +195,6 @@ fn Tokens(tokens: Vec<TokenRow>, can_write: bool, version: RwSignal<u32>) -> Any
                 </tbody>
             </table>
         </div>
-    }
-    .into_any()
-}
-
-/// "Showing 1–25 of 140", Previous, Next, for a table paged by a signal.
-#[component]
-fn Pager(label: &'static str, page: RwSignal<u64>, shown: usize, total: u64) -> impl IntoView {
-    let current = page.get_untracked();
-    let first = (current - 1) * PER_PAGE + 1;
-    let last = first + shown as u64 - 1;
-    view! {
-        <nav class="pagination" aria-label=label>
-            <span class="muted" aria-live="polite">{format!("Showing {first}–{last} of {}", format_count(total as i64))}</span>
-            <span class="pager">
-                <button type="button" class="button" disabled={ current <= 1 } on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>
-                <button type="button" class="button" disabled={ last >= total } on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
-            </span>
-        </nav>
-    }
-}
-
-#[component]
-fn Assets(table: AssetTable, page: RwSignal<u64>) -> AnyView {
-    if table.rows.is_empty() {
-        return view! { <EmptyState title="No assets yet">"Assets appear as agents and external scans report them."</EmptyState> }.into_any();
-    }
-    let shown = table.rows.len();
-    view! {
-        <div class="table-scroll">
-            <table class="table">
-                <caption class="visually-hidden">"Assets"</caption>
-                <thead><tr>
-                    <th scope="col">"Hostname"</th>
-                    <th scope="col">"IP"</th>
-                    <th scope="col">"OS"</th>
-                    <th scope="col">"Source"</th>
-                    <th scope="col">"Last seen"</th>
-                    <th scope="col">"Critical"</th>
-                    <th scope="col">"High"</th>
-                    <th scope="col">"Medium"</th>
-                    <th scope="col">"Low"</th>
-                </tr></thead>
-                <tbody>
-                    {table.rows.into_iter().map(|a| {
-                        let key = a.hostname.clone().or(a.ip.clone()).unwrap_or_default();
-                        view! {
-                        <tr data-asset=key>
-                            <th scope="row">{a.hostname.unwrap_or_else(|| "—".to_owned())}</th>
-                            <td>{a.ip.unwrap_or_default()}</td>
-                            <td>{a.os.unwrap_or_default()}</td>
-                            <td>{a.source.label()}</td>
-                            <td class="nowrap"><When at=a.last_seen_at/></td>
-                            <td class="num">{a.critical}</td>
-                            <td class="num">{a.high}</td>
-                            <td class="num">{a.medium}</td>
-                            <td class="num">{a.low}</td>
-                        </tr>
-                    }.into_any()}).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        <Pager label="Assets pages" page shown total=table.total/>
-    }
-    .into_any()
-}
-
-#[component]
-fn Findings(table: FindingTable, page: RwSignal<u64>) -> AnyView {
-    if table.rows.is_empty() {
-        return view! { <EmptyState title="No open findings">"Nothing reported is open on this company's assets."</EmptyState> }.into_any();
-    }
-    let shown = table.rows.len();
-    view! {
-        <div class="table-scroll">
-            <table class="table">
-                <caption class="visually-hidden">"Open findings, worst first"</caption>
-                <thead><tr>
-                    <th scope="col">"Vulnerability"</th>
-                    <th scope="col">"Severity"</th>
-                    <th scope="col">"CVSS"</th>
-                    <th scope="col">"Asset"</th>
-                    <th scope="col">"First seen"</th>
-                </tr></thead>
-                <tbody>
-                    {table.rows.into_iter().map(|f| {
-                        let class = format!("badge sev-{}", f.severity.as_str());
-                        let cvss = f.cvss_tenths.map(|t| format!("{:.1}", f64::from(t) / 10.0)).unwrap_or_default();
-                        view! {
-                            <tr>
-                                <th scope="row"><code>{f.vulnerability}</code>" "<span class="muted">{f.title}</span></th>
-                                <td><span class=class>{f.severity.label()}</span></td>
-                                <td class="num">{cvss}</td>
-                                <td>{f.asset}</td>
-                                <td class="nowrap"><When at=f.first_seen_at/></td>
-                            </tr>
-                        }.into_any()
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        <Pager label="Findings pages" page shown total=table.total/>
     }
     .into_any()
 }

@@ -11,14 +11,17 @@ use portal_types::AppError;
 mod companies;
 mod company;
 mod summary;
+mod tables;
 mod wire;
 
 pub use companies::{CompaniesPage, MspCompaniesPage};
 pub use company::CompanyPage;
 pub use summary::{InventorySection, VulnerabilitySection, format_count};
+pub use tables::{CompanyRef, CompanyTables};
 pub use wire::{
-    AgentRow, AssetRow, AssetTable, CompanyDetail, CompanyRow, CompanySort, CompanyTable, Counts,
-    FindingRow, FindingTable, IssuedToken, Posture, Removed, TokenRow, TokenState,
+    AgentRow, AssetRow, AssetSort, AssetTable, CompanyDetail, CompanyRow, CompanySort,
+    CompanyTable, Counts, FindingRow, FindingSort, FindingTable, IssuedToken, KeysetPage, Posture,
+    Removed, TokenRow, TokenState,
 };
 
 /// Rows per page of the companies, assets and findings tables.
@@ -167,57 +170,125 @@ pub async fn revoke_enrollment_token(id: i64) -> Result<(), AppError> {
     )
 }
 
-/// MSP: a page of a company's assets.
+/// A page of a company's assets: the MSP's own company (`msp` absent), or a company of an MSP
+/// that has approved the caller (an MSSP). Any other is "not found".
 #[server(prefix = "/rpc", endpoint = "company_assets")]
-pub async fn company_assets(company_id: i64, page: u64) -> Result<AssetTable, AppError> {
+pub async fn company_assets(
+    msp: Option<i64>,
+    company_id: i64,
+    search: String,
+    sort: AssetSort,
+    descending: bool,
+    after: Option<i64>,
+    before: Option<i64>,
+) -> Result<AssetTable, AppError> {
     crate::ssr::respond(
         async {
-            let (state, scope) = ssr::msp().await?;
-            let found = domain::inventory::assets_page(
-                &state.db.scoped(&scope),
-                company_id,
-                page,
-                PER_PAGE,
-            )
-            .await?;
-            Ok(AssetTable {
-                rows: found.rows.into_iter().map(ssr::asset_row).collect(),
-                total: found.total,
-            })
+            let (state, scope, owner) = ssr::owner(msp).await?;
+            let query = domain::inventory::TableQuery {
+                search: Some(search),
+                sort: match sort {
+                    AssetSort::Name => domain::inventory::AssetSort::Name,
+                    AssetSort::LastSeen => domain::inventory::AssetSort::LastSeen,
+                },
+                descending,
+                cursor: ssr::cursor(after, before)?,
+                per_page: PER_PAGE,
+            };
+            let found =
+                domain::inventory::assets(&state.db.scoped(&scope), owner, company_id, &query)
+                    .await
+                    .map_err(|e| AppError::from(e).in_query())?;
+            Ok(ssr::keyset_page(found, ssr::asset_row))
         }
         .await,
     )
 }
 
-/// MSP: a page of a company's open findings, worst first.
+/// A page of a company's open findings, as [`company_assets`] pages its assets.
 #[server(prefix = "/rpc", endpoint = "company_findings")]
-pub async fn company_findings(company_id: i64, page: u64) -> Result<FindingTable, AppError> {
+pub async fn company_findings(
+    msp: Option<i64>,
+    company_id: i64,
+    search: String,
+    sort: FindingSort,
+    descending: bool,
+    after: Option<i64>,
+    before: Option<i64>,
+) -> Result<FindingTable, AppError> {
     crate::ssr::respond(
         async {
-            let (state, scope) = ssr::msp().await?;
-            let found = domain::inventory::open_findings_page(
+            let (state, scope, owner) = ssr::owner(msp).await?;
+            let query = domain::inventory::TableQuery {
+                search: Some(search),
+                sort: match sort {
+                    FindingSort::Severity => domain::inventory::FindingSort::Severity,
+                    FindingSort::FirstSeen => domain::inventory::FindingSort::FirstSeen,
+                },
+                descending,
+                cursor: ssr::cursor(after, before)?,
+                per_page: PER_PAGE,
+            };
+            let found = domain::inventory::open_findings(
                 &state.db.scoped(&scope),
+                owner,
                 company_id,
-                page,
-                PER_PAGE,
+                &query,
             )
-            .await?;
-            Ok(FindingTable {
-                rows: found.rows.into_iter().map(ssr::finding_row).collect(),
-                total: found.total,
-            })
+            .await
+            .map_err(|e| AppError::from(e).in_query())?;
+            Ok(ssr::keyset_page(found, ssr::finding_row))
         }
         .await,
     )
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+pub mod ssr {
     //! Scope resolution and row → wire conversions (rows never cross the wire).
     use super::*;
     use crate::ssr::AppState;
     use domain::Scope;
     use portal_types::TenantKind;
+
+    /// The state, the scope and whose data: the caller's own (an MSP user, `msp` absent), or an
+    /// MSP's (an MSSP user; the domain checks the MSP has approved it).
+    pub async fn owner(msp: Option<i64>) -> Result<(AppState, Scope, domain::Owner), AppError> {
+        let scope = crate::ssr::scope_of(None).await?;
+        let owner = match msp {
+            None => domain::Owner::Own,
+            Some(id) => domain::Owner::Msp(portal_types::TenantId(id)),
+        };
+        Ok((crate::ssr::state()?, scope, owner))
+    }
+
+    /// Where a keyset page starts: after one row, before one, or at the first.
+    pub fn cursor(
+        after: Option<i64>,
+        before: Option<i64>,
+    ) -> Result<domain::inventory::Cursor, AppError> {
+        use domain::inventory::Cursor;
+        match (after, before) {
+            (None, None) => Ok(Cursor::First),
+            (Some(id), None) => Ok(Cursor::After(id)),
+            (None, Some(id)) => Ok(Cursor::Before(id)),
+            (Some(_), Some(_)) => Err(AppError::BadRequest(
+                "A page starts after a row or ends before one, not both.".to_owned(),
+            )),
+        }
+    }
+
+    pub fn keyset_page<R, W>(
+        page: domain::inventory::Page<R>,
+        row: impl Fn(R) -> W,
+    ) -> KeysetPage<W> {
+        KeysetPage {
+            rows: page.rows.into_iter().map(row).collect(),
+            total: page.total,
+            has_previous: page.has_previous,
+            has_next: page.has_next,
+        }
+    }
 
     /// The state and the scope of a signed-in MSP user.
     pub async fn msp() -> Result<(AppState, Scope), AppError> {

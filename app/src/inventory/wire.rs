@@ -168,10 +168,66 @@ pub struct AssetRow {
     pub low: i64,
 }
 
+/// A page of a table paged by keyset: whether there are rows before and after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AssetTable {
-    pub rows: Vec<AssetRow>,
+pub struct KeysetPage<R> {
+    pub rows: Vec<R>,
     pub total: u64,
+    pub has_previous: bool,
+    pub has_next: bool,
+}
+
+pub type AssetTable = KeysetPage<AssetRow>;
+pub type FindingTable = KeysetPage<FindingRow>;
+
+/// The assets table's orders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetSort {
+    #[default]
+    Name,
+    LastSeen,
+}
+
+impl AssetSort {
+    pub const ALL: [Self; 2] = [Self::Name, Self::LastSeen];
+
+    /// The spelling in the page's address.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::LastSeen => "last_seen",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// The findings table's orders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingSort {
+    /// Worst first.
+    #[default]
+    Severity,
+    FirstSeen,
+}
+
+impl FindingSort {
+    pub const ALL: [Self; 2] = [Self::Severity, Self::FirstSeen];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Severity => "severity",
+            Self::FirstSeen => "first_seen",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,12 +242,6 @@ pub struct FindingRow {
     pub first_seen_at: chrono::DateTime<chrono::Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FindingTable {
-    pub rows: Vec<FindingRow>,
-    pub total: u64,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +252,11 @@ mod tests {
             assert_eq!(CompanySort::parse(sort.as_str()), Some(sort));
         }
         assert_eq!(CompanySort::parse("nope"), None);
+        for sort in AssetSort::ALL {
+            assert_eq!(AssetSort::parse(sort.as_str()), Some(sort));
+        }
+        for sort in FindingSort::ALL {
+            assert_eq!(FindingSort::parse(sort.as_str()), Some(sort));
+        }
     }
 }

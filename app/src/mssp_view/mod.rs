@@ -11,13 +11,20 @@ use leptos::prelude::*;
 use portal_types::AppError;
 use serde::{Deserialize, Serialize};
 
+mod company;
 mod view;
 
+pub use company::MspCompanyPage;
 pub use view::{CompanySelector, GlobalSections, MspViewPage, SelectView};
 
 /// Where one MSP's view is.
 pub fn msp_path(id: i64) -> String {
     format!("/mssp/msps/{id}")
+}
+
+/// Where one company of an MSP is, for its MSSP.
+pub fn company_path(msp: i64, company: i64) -> String {
+    format!("{}/companies/{company}", msp_path(msp))
 }
 
 /// The MSSP's Global view: how many MSPs it may view, and their posture summed.
@@ -40,6 +47,15 @@ pub struct MspSummary {
     pub id: i64,
     pub name: String,
     pub posture: Posture,
+}
+
+/// One company of an approved MSP, for its MSSP: the MSP, and the company's counters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MspCompanySummary {
+    pub msp: MspChoice,
+    pub id: i64,
+    pub name: String,
+    pub counts: crate::inventory::Counts,
 }
 
 /// An approved MSP and its open findings, in the riskiest-MSPs list.
@@ -131,6 +147,32 @@ pub async fn msp_view(id: i64) -> Result<MspSummary, AppError> {
                 id,
                 name: found.name,
                 posture: crate::inventory::ssr::posture(posture),
+            })
+        }
+        .await,
+    )
+}
+
+/// MSSP: one company of an approved MSP, with its counters. Any other is "not found".
+#[server(prefix = "/rpc", endpoint = "msp_company")]
+pub async fn msp_company(msp: i64, id: i64) -> Result<MspCompanySummary, AppError> {
+    crate::ssr::respond(
+        async {
+            let (state, scope) = ssr::mssp().await?;
+            let scoped = state.db.scoped(&scope);
+            let owner = domain::Owner::Msp(portal_types::TenantId(msp));
+            let company = domain::companies::company_of(&scoped, owner, id).await?;
+            let rollup = domain::companies::rollup_in(&scoped, owner, id).await?;
+            let found =
+                domain::inventory::viewable_msp(&scoped, portal_types::TenantId(msp)).await?;
+            Ok(MspCompanySummary {
+                msp: MspChoice {
+                    id: msp,
+                    name: found.name,
+                },
+                id: company.id,
+                name: company.name,
+                counts: crate::inventory::ssr::counts(&rollup),
             })
         }
         .await,

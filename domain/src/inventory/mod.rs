@@ -1,17 +1,20 @@
 //! Reading the inventory: a tenant's posture (sums of its companies' roll-ups, never a count of
-//! findings), and a company's assets and open findings a page at a time.
+//! findings), the riskiest MSPs, and a company's assets and open findings as tables.
 
-use crate::companies::visible_company;
 use crate::{Result, Scoped};
-use chrono::{DateTime, Utc};
-use entity::{asset, company, company_rollup, finding, tenant, vulnerability};
-use portal_types::{AssetSource, FindingStatus, Severity, TenantId, TenantKind};
+use entity::{company_rollup, tenant};
+use portal_types::{TenantId, TenantKind};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
 use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, RelationDef, Select,
+    ColumnTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::HashMap;
+
+mod tables;
+
+pub use tables::{
+    AssetRow, AssetSort, Cursor, FindingRow, FindingSort, Page, TableQuery, assets, open_findings,
+};
 
 /// Counters summed over companies.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromQueryResult)]
@@ -196,183 +199,4 @@ pub struct OpenCounts {
     pub high: i64,
     pub medium: i64,
     pub low: i64,
-}
-
-/// One asset of a company's assets table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AssetRow {
-    pub id: i64,
-    pub source: AssetSource,
-    pub hostname: Option<String>,
-    pub ip: Option<String>,
-    pub os: Option<String>,
-    pub last_seen_at: DateTime<Utc>,
-    pub open: OpenCounts,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct AssetPage {
-    pub rows: Vec<AssetRow>,
-    pub total: u64,
-}
-
-/// A company's assets by hostname (or IP), a page at a time, each with its open findings by
-/// severity (counted for the page's assets only).
-pub async fn assets_page(
-    scoped: &Scoped<'_>,
-    company_id: i64,
-    page: u64,
-    per_page: u64,
-) -> Result<AssetPage> {
-    let company = visible_company(scoped, company_id).await?;
-    let offset = crate::paging::offset(page, per_page)?;
-    let select = scoped
-        .visible::<asset::Entity>()
-        .filter(asset::Column::CompanyId.eq(company.id));
-    let total = select.clone().count(scoped.conn()).await?;
-    let assets = select
-        .order_by_asc(asset::Column::AssetKey)
-        .order_by_asc(asset::Column::Id)
-        .offset(offset)
-        .limit(per_page)
-        .all(scoped.conn())
-        .await?;
-    let ids: Vec<i64> = assets.iter().map(|a| a.id).collect();
-    let counted: Vec<(i64, String, i64)> = scoped
-        .visible::<finding::Entity>()
-        .select_only()
-        .column(finding::Column::AssetId)
-        .column(finding::Column::Severity)
-        .column_as(finding::Column::Id.count(), "n")
-        .filter(finding::Column::AssetId.is_in(ids))
-        .filter(finding::Column::Status.eq(FindingStatus::Open.as_str()))
-        .group_by(finding::Column::AssetId)
-        .group_by(finding::Column::Severity)
-        .into_tuple()
-        .all(scoped.conn())
-        .await?;
-    let mut open: HashMap<i64, OpenCounts> = HashMap::new();
-    for (asset_id, severity, n) in counted {
-        let counts = open.entry(asset_id).or_default();
-        match severity.parse::<Severity>() {
-            Ok(Severity::Critical) => counts.critical = n,
-            Ok(Severity::High) => counts.high = n,
-            Ok(Severity::Medium) => counts.medium = n,
-            Ok(Severity::Low) => counts.low = n,
-            _ => {}
-        }
-    }
-    let rows = assets
-        .into_iter()
-        .map(|a| {
-            Ok(AssetRow {
-                source: a.source.parse().map_err(crate::Error::Internal)?,
-                open: open.get(&a.id).copied().unwrap_or_default(),
-                id: a.id,
-                hostname: a.hostname,
-                ip: a.ip,
-                os: a.os,
-                last_seen_at: a.last_seen_at,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(AssetPage { rows, total })
-}
-
-/// One open finding of a company's findings table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FindingRow {
-    pub id: i64,
-    pub vuln_key: String,
-    pub title: String,
-    pub severity: Severity,
-    pub cvss_tenths: Option<i16>,
-    pub asset: String,
-    pub first_seen_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct FindingPage {
-    pub rows: Vec<FindingRow>,
-    pub total: u64,
-}
-
-#[derive(FromQueryResult)]
-struct FindingRecord {
-    id: i64,
-    vuln_key: String,
-    title: String,
-    severity: String,
-    cvss_tenths: Option<i16>,
-    asset_key: String,
-    first_seen_at: DateTime<Utc>,
-}
-
-fn vulnerability_of_finding() -> RelationDef {
-    finding::Entity::belongs_to(vulnerability::Entity)
-        .from(finding::Column::VulnerabilityId)
-        .to(vulnerability::Column::Id)
-        .into()
-}
-
-fn asset_of_finding() -> RelationDef {
-    finding::Entity::belongs_to(asset::Entity)
-        .from(finding::Column::AssetId)
-        .to(asset::Column::Id)
-        .into()
-}
-
-/// A company's open findings, worst first (`info` last), a page at a time.
-pub async fn open_findings_page(
-    scoped: &Scoped<'_>,
-    company_id: i64,
-    page: u64,
-    per_page: u64,
-) -> Result<FindingPage> {
-    let company: company::Model = visible_company(scoped, company_id).await?;
-    let offset = crate::paging::offset(page, per_page)?;
-    let select = scoped
-        .visible::<finding::Entity>()
-        .filter(finding::Column::CompanyId.eq(company.id))
-        .filter(finding::Column::Status.eq(FindingStatus::Open.as_str()));
-    let total = select.clone().count(scoped.conn()).await?;
-    let rank = Expr::case(finding::Column::Severity.eq(Severity::Critical.as_str()), 0)
-        .case(finding::Column::Severity.eq(Severity::High.as_str()), 1)
-        .case(finding::Column::Severity.eq(Severity::Medium.as_str()), 2)
-        .case(finding::Column::Severity.eq(Severity::Low.as_str()), 3)
-        .finally(4);
-    let records = select
-        .select_only()
-        .column(finding::Column::Id)
-        .column(finding::Column::Severity)
-        .column(finding::Column::FirstSeenAt)
-        .column(vulnerability::Column::VulnKey)
-        .column(vulnerability::Column::Title)
-        .column(vulnerability::Column::CvssTenths)
-        .column(asset::Column::AssetKey)
-        .join(JoinType::InnerJoin, vulnerability_of_finding())
-        .join(JoinType::InnerJoin, asset_of_finding())
-        .order_by(Expr::Case(Box::new(rank)), Order::Asc)
-        .order_by_desc(vulnerability::Column::CvssTenths)
-        .order_by_asc(finding::Column::Id)
-        .offset(offset)
-        .limit(per_page)
-        .into_model::<FindingRecord>()
-        .all(scoped.conn())
-        .await?;
-    let rows = records
-        .into_iter()
-        .map(|r| {
-            Ok(FindingRow {
-                severity: r.severity.parse().map_err(crate::Error::Internal)?,
-                id: r.id,
-                vuln_key: r.vuln_key,
-                title: r.title,
-                cvss_tenths: r.cvss_tenths,
-                asset: r.asset_key,
-                first_seen_at: r.first_seen_at,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(FindingPage { rows, total })
 }

@@ -1,0 +1,485 @@
+//! A company's assets and open findings tables, on the MSP's own company page and on its
+//! MSSP's view of that company. Each table keeps its search, order and place in the page's
+//! address under its own prefix (`assets_q`, `findings_sort`, …): two tables share one
+//! address, a view can be bookmarked, and it works before the WASM loads. Pages are keyset
+//! pages: Next continues after the last row shown, Previous ends before the first, so a page
+//! deep into a large company costs what the first does.
+
+use super::summary::format_count;
+use super::{
+    AssetSort, AssetTable, FindingSort, FindingTable, KeysetPage, company_assets, company_findings,
+    company_path,
+};
+use crate::components::{EmptyState, ErrorNotice, Pagination, Panel, When};
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
+use portal_types::AppError;
+
+/// Whose company the tables show, and where its page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CompanyRef {
+    /// The MSP whose company it is, when an MSSP views it; `None` for the MSP's own.
+    pub msp: Option<i64>,
+    pub id: i64,
+}
+
+impl CompanyRef {
+    /// The company's page.
+    pub fn path(self) -> String {
+        match self.msp {
+            None => company_path(self.id),
+            Some(msp) => crate::mssp_view::company_path(msp, self.id),
+        }
+    }
+}
+
+/// One table's state in the address.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct TableState<S> {
+    q: String,
+    sort: S,
+    descending: bool,
+    after: Option<i64>,
+    before: Option<i64>,
+}
+
+/// The address parameters of the table whose prefix is `prefix`.
+struct Keys {
+    prefix: &'static str,
+}
+
+impl Keys {
+    fn key(&self, name: &str) -> String {
+        format!("{}_{name}", self.prefix)
+    }
+
+    /// The table's state; anything unreadable falls back to the default.
+    fn read<S: Default>(&self, params: &ParamsMap, parse: fn(&str) -> Option<S>) -> TableState<S> {
+        let number = |name: &str| {
+            params
+                .get(&self.key(name))
+                .and_then(|raw| raw.trim().parse().ok())
+        };
+        TableState {
+            q: params.get(&self.key("q")).unwrap_or_default(),
+            sort: params
+                .get(&self.key("sort"))
+                .and_then(|raw| parse(&raw))
+                .unwrap_or_default(),
+            descending: params.get(&self.key("dir")).as_deref() == Some("desc"),
+            after: number("after"),
+            before: number("before"),
+        }
+    }
+
+    /// The page's address with this table's parameters set to `set` (a `None` value drops
+    /// one) and every other parameter kept.
+    fn href(&self, path: &str, params: &ParamsMap, set: &[(&str, Option<String>)]) -> String {
+        let mut params = params.clone();
+        for name in ["q", "sort", "dir", "after", "before"] {
+            params.remove(&self.key(name));
+        }
+        for (name, value) in set {
+            if let Some(value) = value {
+                params.insert(self.key(name), value.clone());
+            }
+        }
+        format!("{path}{}", params.to_query_string())
+    }
+
+    /// The address of this table sorted by `sort` one way, from its first page.
+    fn sorted(
+        &self,
+        path: &str,
+        params: &ParamsMap,
+        q: &str,
+        sort: &str,
+        descending: bool,
+    ) -> String {
+        self.href(
+            path,
+            params,
+            &[
+                ("q", (!q.trim().is_empty()).then(|| q.trim().to_owned())),
+                ("sort", Some(sort.to_owned())),
+                ("dir", descending.then(|| "desc".to_owned())),
+            ],
+        )
+    }
+}
+
+/// A table column: its label, the order it sorts by (if any), and whether it holds numbers.
+struct Column<S> {
+    label: &'static str,
+    sort: Option<S>,
+    numeric: bool,
+}
+
+const fn column<S>(label: &'static str, sort: Option<S>, numeric: bool) -> Column<S> {
+    Column {
+        label,
+        sort,
+        numeric,
+    }
+}
+
+const ASSET_COLUMNS: [Column<AssetSort>; 9] = [
+    column("Hostname", Some(AssetSort::Name), false),
+    column("IP", None, false),
+    column("OS", None, false),
+    column("Source", None, false),
+    column("Last seen", Some(AssetSort::LastSeen), false),
+    column("Critical", None, true),
+    column("High", None, true),
+    column("Medium", None, true),
+    column("Low", None, true),
+];
+
+const FINDING_COLUMNS: [Column<FindingSort>; 5] = [
+    column("Vulnerability", None, false),
+    column("Severity", Some(FindingSort::Severity), false),
+    column("CVSS", None, true),
+    column("Asset", None, false),
+    column("First seen", Some(FindingSort::FirstSeen), false),
+];
+
+/// The header row: sortable columns are links that sort by them (again: the other way).
+fn header_row<S: Copy + PartialEq + 'static>(
+    columns: &[Column<S>],
+    state: &TableState<S>,
+    link: impl Fn(S, bool) -> String,
+    as_str: fn(S) -> &'static str,
+) -> AnyView {
+    columns
+        .iter()
+        .map(|c| {
+            let class = if c.numeric { "num" } else { "" };
+            let Some(sort) = c.sort else {
+                return view! { <th scope="col" class=class>{c.label}</th> }.into_any();
+            };
+            let active = state.sort == sort;
+            let aria = match (active, state.descending) {
+                (false, _) => "none",
+                (true, false) => "ascending",
+                (true, true) => "descending",
+            };
+            let arrow = match aria {
+                "ascending" => " ▲",
+                "descending" => " ▼",
+                _ => "",
+            };
+            let href = link(sort, active && !state.descending);
+            view! {
+                <th scope="col" class=class aria-sort=aria data-sort=as_str(sort)><a href=href>{c.label}{arrow}</a></th>
+            }
+            .into_any()
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// Search box, the table (with its pager), and the CSV download of everything it matches.
+#[component]
+pub fn CompanyTables(company: Memo<CompanyRef>) -> impl IntoView {
+    view! {
+        <AssetsPanel company/>
+        <FindingsPanel company/>
+    }
+}
+
+/// `?prefix_q=` search form; keeps the other table's parameters.
+#[component]
+fn SearchForm(
+    company: Memo<CompanyRef>,
+    keys: &'static str,
+    label: &'static str,
+    placeholder: &'static str,
+    q: Memo<String>,
+) -> impl IntoView {
+    let params = use_query_map();
+    let k = Keys { prefix: keys };
+    let field = k.key("q");
+    let kept = move || {
+        params.with(|p| {
+            p.into_iter()
+                .filter(|(name, _)| !name.starts_with(&format!("{keys}_")))
+                .map(|(name, value)| view! { <input type="hidden" name=name.to_string() value=value.to_owned()/> })
+                .collect_view()
+        })
+    };
+    let clear = move || {
+        let k = Keys { prefix: keys };
+        params.with(|p| k.href(&company.get().path(), p, &[]))
+    };
+    view! {
+        <Form method="GET" action=move || company.get().path() attr:class="filters" attr:role="search" attr:aria-label=label>
+            {kept}
+            <label class="field grow">
+                <span>"Search"</span>
+                <input type="search" name=field maxlength="200" placeholder=placeholder autocomplete="off" prop:value=move || q.get()/>
+            </label>
+            <div class="filter-actions">
+                <button type="submit" class="button primary">"Search"</button>
+                {move || (!q.get().is_empty()).then(|| view! { <a class="button ghost" href=clear()>"Clear"</a> })}
+            </div>
+        </Form>
+    }
+}
+
+/// The CSV link of a table: its search and order, every page.
+fn csv_link(company: CompanyRef, table: &str, q: &str, sort: &str, descending: bool) -> String {
+    let mut query = vec![format!("sort={sort}")];
+    if !q.trim().is_empty() {
+        query.push(format!("q={}", crate::util::encode_query_value(q.trim())));
+    }
+    if descending {
+        query.push("dir=desc".to_owned());
+    }
+    format!("{}/{table}.csv?{}", company.path(), query.join("&"))
+}
+
+/// "Showing 25 of 1,400", and the Previous and Next links of a keyset page.
+fn pager<R>(
+    label: &'static str,
+    page: &KeysetPage<R>,
+    keys: &Keys,
+    path: &str,
+    params: &ParamsMap,
+    first: Option<i64>,
+    last: Option<i64>,
+) -> AnyView {
+    let kept: Vec<(&str, Option<String>)> = ["q", "sort", "dir"]
+        .into_iter()
+        .map(|name| (name, params.get(&keys.key(name))))
+        .collect();
+    let link = |cursor: &'static str, id: Option<i64>| {
+        let mut set = kept.clone();
+        set.push((cursor, id.map(|id| id.to_string())));
+        keys.href(path, params, &set)
+    };
+    let previous = page
+        .has_previous
+        .then(|| first.map(|id| link("before", Some(id))))
+        .flatten();
+    let next = page
+        .has_next
+        .then(|| last.map(|id| link("after", Some(id))))
+        .flatten();
+    let summary = format!(
+        "Showing {} of {}",
+        format_count(page.rows.len() as i64),
+        format_count(page.total as i64)
+    );
+    view! { <Pagination label summary previous next/> }.into_any()
+}
+
+#[component]
+fn AssetsPanel(company: Memo<CompanyRef>) -> impl IntoView {
+    let params = use_query_map();
+    let state =
+        Memo::new(move |_| params.with(|p| Keys { prefix: "assets" }.read(p, AssetSort::parse)));
+    let q = Memo::new(move |_| state.with(|s| s.q.clone()));
+    let table = Resource::new(
+        move || (company.get(), state.get()),
+        |(company, s)| async move {
+            let page = company_assets(
+                company.msp,
+                company.id,
+                s.q.clone(),
+                s.sort,
+                s.descending,
+                s.after,
+                s.before,
+            )
+            .await;
+            page.map(|page| (page, s, company))
+        },
+    );
+    let (pending, set_pending) = crate::components::transition_pending();
+    view! {
+        <Panel id="assets" title="Assets">
+            <SearchForm company keys="assets" label="Search assets" placeholder="Hostname, IP or OS" q/>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading assets…"</div> } set_pending=set_pending>
+                <div class:pending=move || pending.get() aria-busy=move || pending.get().to_string()>
+                    {move || Suspend::new(async move {
+                        match table.await {
+                            Ok((page, s, company)) => view! { <Assets page s company/> }.into_any(),
+                            Err(AppError::NotFound) => ().into_any(),
+                            Err(AppError::BadRequest(message)) => view! { <div class="notice error" role="alert">{message}</div> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        }
+                    })}
+                </div>
+            </Transition>
+        </Panel>
+    }
+}
+
+#[component]
+fn Assets(page: AssetTable, s: TableState<AssetSort>, company: CompanyRef) -> AnyView {
+    let params = use_query_map().get_untracked();
+    let keys = Keys { prefix: "assets" };
+    let path = company.path();
+    if page.rows.is_empty() {
+        let (title, hint) = if s.q.trim().is_empty() {
+            (
+                "No assets yet",
+                "Assets appear as agents and external scans report them.",
+            )
+        } else {
+            ("No assets match", "Try other words, or clear the search.")
+        };
+        return view! { <EmptyState title>{hint}</EmptyState> }.into_any();
+    }
+    let header = header_row(
+        &ASSET_COLUMNS,
+        &s,
+        |sort, descending| keys.sorted(&path, &params, &s.q, sort.as_str(), descending),
+        AssetSort::as_str,
+    );
+    let csv = csv_link(company, "assets", &s.q, s.sort.as_str(), s.descending);
+    let pager = pager(
+        "Assets pages",
+        &page,
+        &keys,
+        &path,
+        &params,
+        page.rows.first().map(|r| r.id),
+        page.rows.last().map(|r| r.id),
+    );
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <caption class="visually-hidden">"Assets"</caption>
+                <thead><tr>{header}</tr></thead>
+                <tbody>
+                    {page.rows.into_iter().map(|a| {
+                        let key = a.hostname.clone().or(a.ip.clone()).unwrap_or_default();
+                        view! {
+                            <tr data-asset=key>
+                                <th scope="row">{a.hostname.unwrap_or_else(|| "—".to_owned())}</th>
+                                <td>{a.ip.unwrap_or_default()}</td>
+                                <td>{a.os.unwrap_or_default()}</td>
+                                <td>{a.source.label()}</td>
+                                <td class="nowrap"><When at=a.last_seen_at/></td>
+                                <td class="num">{format_count(a.critical)}</td>
+                                <td class="num">{format_count(a.high)}</td>
+                                <td class="num">{format_count(a.medium)}</td>
+                                <td class="num">{format_count(a.low)}</td>
+                            </tr>
+                        }.into_any()
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {pager}
+        <p class="table-actions"><a class="button small" href=csv download rel="external">"Download CSV"</a></p>
+    }
+    .into_any()
+}
+
+#[component]
+fn FindingsPanel(company: Memo<CompanyRef>) -> impl IntoView {
+    let params = use_query_map();
+    let state = Memo::new(move |_| {
+        params.with(|p| Keys { prefix: "findings" }.read(p, FindingSort::parse))
+    });
+    let q = Memo::new(move |_| state.with(|s| s.q.clone()));
+    let table = Resource::new(
+        move || (company.get(), state.get()),
+        |(company, s)| async move {
+            let page = company_findings(
+                company.msp,
+                company.id,
+                s.q.clone(),
+                s.sort,
+                s.descending,
+                s.after,
+                s.before,
+            )
+            .await;
+            page.map(|page| (page, s, company))
+        },
+    );
+    let (pending, set_pending) = crate::components::transition_pending();
+    view! {
+        <Panel id="findings" title="Open findings">
+            <SearchForm company keys="findings" label="Search findings" placeholder="CVE, title or asset" q/>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading findings…"</div> } set_pending=set_pending>
+                <div class:pending=move || pending.get() aria-busy=move || pending.get().to_string()>
+                    {move || Suspend::new(async move {
+                        match table.await {
+                            Ok((page, s, company)) => view! { <Findings page s company/> }.into_any(),
+                            Err(AppError::NotFound) => ().into_any(),
+                            Err(AppError::BadRequest(message)) => view! { <div class="notice error" role="alert">{message}</div> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        }
+                    })}
+                </div>
+            </Transition>
+        </Panel>
+    }
+}
+
+#[component]
+fn Findings(page: FindingTable, s: TableState<FindingSort>, company: CompanyRef) -> AnyView {
+    let params = use_query_map().get_untracked();
+    let keys = Keys { prefix: "findings" };
+    let path = company.path();
+    if page.rows.is_empty() {
+        let (title, hint) = if s.q.trim().is_empty() {
+            (
+                "No open findings",
+                "Nothing reported is open on this company's assets.",
+            )
+        } else {
+            ("No findings match", "Try other words, or clear the search.")
+        };
+        return view! { <EmptyState title>{hint}</EmptyState> }.into_any();
+    }
+    let header = header_row(
+        &FINDING_COLUMNS,
+        &s,
+        |sort, descending| keys.sorted(&path, &params, &s.q, sort.as_str(), descending),
+        FindingSort::as_str,
+    );
+    let csv = csv_link(company, "findings", &s.q, s.sort.as_str(), s.descending);
+    let pager = pager(
+        "Findings pages",
+        &page,
+        &keys,
+        &path,
+        &params,
+        page.rows.first().map(|r| r.id),
+        page.rows.last().map(|r| r.id),
+    );
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <caption class="visually-hidden">"Open findings"</caption>
+                <thead><tr>{header}</tr></thead>
+                <tbody>
+                    {page.rows.into_iter().map(|f| {
+                        let class = format!("badge sev-{}", f.severity.as_str());
+                        let key = f.vulnerability.clone();
+                        let cvss = f.cvss_tenths.map(|t| format!("{:.1}", f64::from(t) / 10.0)).unwrap_or_default();
+                        view! {
+                            <tr data-finding=key>
+                                <th scope="row"><code>{f.vulnerability}</code>" "<span class="muted">{f.title}</span></th>
+                                <td><span class=class>{f.severity.label()}</span></td>
+                                <td class="num">{cvss}</td>
+                                <td>{f.asset}</td>
+                                <td class="nowrap"><When at=f.first_seen_at/></td>
+                            </tr>
+                        }.into_any()
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {pager}
+        <p class="table-actions"><a class="button small" href=csv download rel="external">"Download CSV"</a></p>
+    }
+    .into_any()
+}
