@@ -212,3 +212,43 @@ http_test!(
         assert_eq!(names(&app.call("riskiest_msps", &[], Some(&other)).await), Vec::<String>::new());
     }
 );
+
+http_test!(
+    async fn the_msps_table_counts_approved_msps_only_and_sorts_by_them(app) {
+        northwind_company(&app).await;
+        let mssp = app.mssp_owner().await;
+        set_open(&app, "Northwind MSP", "Acme Dental", 2, 5).await;
+        let db = &app.test_db.db;
+        let contoso = domain::testing::signed_in_scope(db, "Contoso MSP", "admin@contoso-msp.test").await;
+        domain::companies::create(&db.scoped(&contoso), &CompanyName::parse("Risky Co").expect("name")).await.expect("company");
+        set_open(&app, "Contoso MSP", "Risky Co", 50, 0).await;
+        let list = |sort: &'static str, descending: &'static str| {
+            let app = &app;
+            let mssp = mssp.clone();
+            async move {
+                let form = [("search", ""), ("sort", sort), ("descending", descending), ("page", "1")];
+                let reply = app.call("list_msps", &form, Some(&mssp)).await;
+                assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+                json(&reply)["rows"].as_array().expect("rows").iter()
+                    .map(|r| (r["msp_name"].as_str().expect("name").to_owned(), r["counts"]["critical"].as_i64()))
+                    .collect::<Vec<_>>()
+            }
+        };
+        // Contoso is pending: no counters, whatever it holds, and last whichever way.
+        let by_critical = list("critical", "true").await;
+        assert_eq!(by_critical, [("Northwind MSP".to_owned(), Some(2)), ("Contoso MSP".to_owned(), None)]);
+        assert_eq!(list("critical", "false").await, by_critical);
+        let reply = app.call("list_msps", &[("search", ""), ("sort", "requested"), ("descending", "true"), ("page", "1")], Some(&mssp)).await;
+        let northwind = json(&reply)["rows"].as_array().expect("rows").iter().find(|r| r["msp_name"] == "Northwind MSP").cloned().expect("row");
+        assert_eq!((northwind["counts"]["companies"].as_i64(), northwind["counts"]["open_findings"].as_i64()), (Some(1), Some(7)));
+        let page = app.get("/mssp", Some(&mssp)).await;
+        assert!(page.body.contains("awaiting approval"), "the pending MSP's counters are blank");
+
+        // Contoso approves: its counters show, and it leads by critical findings.
+        let access = domain::associations::latest_for_msp(&db.scoped(&contoso)).await.expect("access").expect("association");
+        domain::associations::decide(db, &contoso, access.id, domain::associations::Decision::Approve, "Go ahead", chrono::Utc::now()).await.expect("approve");
+        assert_eq!(list("critical", "true").await, [("Contoso MSP".to_owned(), Some(50)), ("Northwind MSP".to_owned(), Some(2))]);
+        assert_eq!(list("high", "true").await, [("Northwind MSP".to_owned(), Some(2)), ("Contoso MSP".to_owned(), Some(50))]);
+        assert_eq!(list("companies", "false").await.len(), 2);
+    }
+);

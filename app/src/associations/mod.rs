@@ -21,6 +21,27 @@ pub enum MspSort {
     Status,
     #[default]
     Requested,
+    Companies,
+    Agents,
+    Assets,
+    OpenFindings,
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+/// An approved MSP's inventory, as the MSPs table shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MspCounts {
+    pub companies: i64,
+    pub agents: i64,
+    pub assets: i64,
+    pub open_findings: i64,
+    pub critical: i64,
+    pub high: i64,
+    pub medium: i64,
+    pub low: i64,
 }
 
 /// Rows per page of the MSPs table.
@@ -30,6 +51,7 @@ pub const PER_PAGE: u64 = 20;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MspRow {
     pub id: i64,
+    pub msp_id: i64,
     pub msp_name: String,
     pub admin_email: String,
     pub status: AssociationStatus,
@@ -39,6 +61,8 @@ pub struct MspRow {
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The approval, rejection or revocation reason.
     pub reason: Option<String>,
+    /// Its inventory while it has approved this MSSP; `None` otherwise.
+    pub counts: Option<MspCounts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,6 +130,14 @@ pub async fn list_msps(
                     MspSort::MspName => SortBy::MspName,
                     MspSort::Status => SortBy::Status,
                     MspSort::Requested => SortBy::Requested,
+                    MspSort::Companies => SortBy::Companies,
+                    MspSort::Agents => SortBy::Agents,
+                    MspSort::Assets => SortBy::Assets,
+                    MspSort::OpenFindings => SortBy::OpenFindings,
+                    MspSort::Critical => SortBy::Critical,
+                    MspSort::High => SortBy::High,
+                    MspSort::Medium => SortBy::Medium,
+                    MspSort::Low => SortBy::Low,
                 },
                 descending,
                 page,
@@ -265,6 +297,17 @@ mod to_wire {
     pub fn msp_row(row: domain::associations::MspRequest) -> MspRow {
         MspRow {
             id: row.id,
+            msp_id: row.msp_id.0,
+            counts: row.posture.map(|p| super::MspCounts {
+                companies: p.companies,
+                agents: p.probe_agents + p.lightweight_agents,
+                assets: p.total_assets,
+                open_findings: p.open_findings,
+                critical: p.open_critical,
+                high: p.open_high,
+                medium: p.open_medium,
+                low: p.open_low,
+            }),
             msp_name: row.msp_name,
             admin_email: row.requested_email,
             status: row.status,

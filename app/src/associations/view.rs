@@ -4,6 +4,7 @@
 use super::reason::{Choice, PendingChoice, close_dialog, open_dialog, use_choice};
 use super::*;
 use crate::components::{EmptyState, ErrorNotice};
+use crate::inventory::format_count;
 use crate::live::use_live;
 use crate::util::when;
 use leptos::html;
@@ -18,6 +19,18 @@ pub fn StatusBadge(status: AssociationStatus) -> AnyView {
     );
     view! { <span class=class>{status.label()}</span> }.into_any()
 }
+
+/// The MSPs table's counter columns, each sortable; blank until the MSP approves.
+const COUNTER_COLUMNS: [(MspSort, &str); 8] = [
+    (MspSort::Companies, "Companies"),
+    (MspSort::Agents, "Agents"),
+    (MspSort::Assets, "Assets"),
+    (MspSort::OpenFindings, "Open Findings"),
+    (MspSort::Critical, "Critical"),
+    (MspSort::High, "High"),
+    (MspSort::Medium, "Medium"),
+    (MspSort::Low, "Low"),
+];
 
 /// The MSSP's MSPs: Add MSP, and every MSP asked with its Request Status, live.
 #[component]
@@ -54,7 +67,8 @@ pub fn MspsPanel() -> AnyView {
             descending.update(|d| *d = !*d);
         } else {
             sort.set(column);
-            descending.set(column == MspSort::Requested);
+            // Dates and counters read best largest first.
+            descending.set(!matches!(column, MspSort::MspName | MspSort::Status));
         }
         page.set(1);
     };
@@ -70,8 +84,12 @@ pub fn MspsPanel() -> AnyView {
         }
     };
     let header = move |column: MspSort, label: &'static str| {
+        let numeric = !matches!(
+            column,
+            MspSort::MspName | MspSort::Status | MspSort::Requested
+        );
         view! {
-            <th scope="col" aria-sort=aria_sort(column)>
+            <th scope="col" class:num=numeric aria-sort=aria_sort(column)>
                 <button type="button" class="sort" on:click=move |_| sort_by(column)>{label}</button>
             </th>
         }
@@ -123,6 +141,7 @@ pub fn MspsPanel() -> AnyView {
                                             {header(MspSort::MspName, "MSP Name")}
                                             <th scope="col">"Admin Email"</th>
                                             {header(MspSort::Status, "Request Status")}
+                                            {COUNTER_COLUMNS.into_iter().map(|(sort, label)| header(sort, label)).collect_view()}
                                             {header(MspSort::Requested, "Requested")}
                                             <th scope="col">"Reason"</th>
                                             <th scope="col"><span class="visually-hidden">"Actions"</span></th>
@@ -212,11 +231,44 @@ fn MspTableRow(
             }>"Request again"</button>
         }.into_any(),
     });
+    let counters = match row.counts {
+        Some(c) => [
+            c.companies,
+            c.agents,
+            c.assets,
+            c.open_findings,
+            c.critical,
+            c.high,
+            c.medium,
+            c.low,
+        ]
+        .into_iter()
+        .map(|n| view! { <td class="num">{format_count(n)}</td> }.into_any())
+        .collect_view()
+        .into_any(),
+        None => {
+            let text = if row.status == AssociationStatus::PendingApproval {
+                "awaiting approval"
+            } else {
+                "no access"
+            };
+            view! { <td class="muted no-counts" colspan=COUNTER_COLUMNS.len()>{text}</td> }
+                .into_any()
+        }
+    };
+    let msp_name = match row.counts {
+        Some(_) => {
+            view! { <a href=crate::mssp_view::msp_path(row.msp_id)>{row.msp_name.clone()}</a> }
+                .into_any()
+        }
+        None => row.msp_name.clone().into_any(),
+    };
     view! {
         <tr data-msp=row.msp_name.clone()>
-            <th scope="row">{row.msp_name.clone()}</th>
+            <th scope="row">{msp_name}</th>
             <td>{row.admin_email.clone()}</td>
             <td><StatusBadge status=row.status/></td>
+            {counters}
             <td class="nowrap">{when_text}</td>
             <td class="reason">{row.reason.clone().unwrap_or_default()}</td>
             <td class="actions">

@@ -2,23 +2,33 @@
 //! searched, filtered, sorted and paginated in SQL) and the MSP's latest association.
 
 use super::{Status, status_of};
+use crate::inventory::Posture;
 use crate::{Error, Result, Scoped};
 use chrono::{DateTime, Utc};
-use entity::{association, tenant};
-use portal_types::TenantKind;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use entity::{association, company_rollup, tenant};
+use portal_types::{TenantId, TenantKind};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
 };
 
-/// Columns the MSSP's MSPs table sorts by.
+/// Columns the MSSP's MSPs table sorts by. Sorting by a counter puts the MSPs that have
+/// approved the caller first (their counters in order), then the rest, which have none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortBy {
     MspName,
     Status,
     #[default]
     Requested,
+    Companies,
+    Agents,
+    Assets,
+    OpenFindings,
+    Critical,
+    High,
+    Medium,
+    Low,
 }
 
 /// Which of the MSSP's requests to list, and how.
@@ -40,6 +50,7 @@ pub use crate::paging::{MAX_PER_PAGE, MAX_SEARCH_CHARS};
 #[derive(Debug, Clone, PartialEq)]
 pub struct MspRequest {
     pub id: i64,
+    pub msp_id: TenantId,
     pub msp_name: String,
     pub requested_email: String,
     pub status: Status,
@@ -49,11 +60,14 @@ pub struct MspRequest {
     pub decision_reason: Option<String>,
     pub ended_at: Option<DateTime<Utc>>,
     pub end_reason: Option<String>,
+    /// The MSP's inventory, while it has approved the caller; `None` otherwise.
+    pub posture: Option<Posture>,
 }
 
 #[derive(FromQueryResult)]
 struct MspRequestRow {
     id: i64,
+    msp_tenant_id: i64,
     msp_name: String,
     requested_email: String,
     status: String,
@@ -71,6 +85,7 @@ impl TryFrom<MspRequestRow> for MspRequest {
         Ok(Self {
             status: row.status.parse().map_err(Error::Internal)?,
             id: row.id,
+            msp_id: TenantId(row.msp_tenant_id),
             msp_name: row.msp_name,
             requested_email: row.requested_email,
             requested_at: row.requested_at,
@@ -79,6 +94,7 @@ impl TryFrom<MspRequestRow> for MspRequest {
             decision_reason: row.decision_reason,
             ended_at: row.ended_at,
             end_reason: row.end_reason,
+            posture: None,
         })
     }
 }
@@ -132,9 +148,17 @@ pub async fn list_for_mssp(scoped: &Scoped<'_>, query: &ListQuery) -> Result<Msp
         SortBy::MspName => select.order_by(tenant::Column::NameKey, order.clone()),
         SortBy::Status => select.order_by(association::Column::Status, order.clone()),
         SortBy::Requested => select.order_by(association::Column::RequestedAt, order.clone()),
+        counter => {
+            let approved = scoped.scope().approved_msps().iter().map(|t| t.0);
+            let msp = Expr::col((association::Entity, association::Column::MspTenantId));
+            let approved_first = Expr::case(msp.is_in(approved), 0).finally(1);
+            select
+                .order_by(Expr::Case(Box::new(approved_first)), Order::Asc)
+                .order_by(counter_of_msp(scoped, counter), order.clone())
+        }
     }
     .order_by(association::Column::Id, order);
-    let rows = select
+    let mut rows = select
         .select_only()
         .columns([
             association::Column::Id,
@@ -146,6 +170,7 @@ pub async fn list_for_mssp(scoped: &Scoped<'_>, query: &ListQuery) -> Result<Msp
             association::Column::DecisionReason,
             association::Column::EndedAt,
             association::Column::EndReason,
+            association::Column::MspTenantId,
         ])
         .column_as(tenant::Column::Name, "msp_name")
         .offset(offset)
@@ -155,8 +180,49 @@ pub async fn list_for_mssp(scoped: &Scoped<'_>, query: &ListQuery) -> Result<Msp
         .await?
         .into_iter()
         .map(MspRequest::try_from)
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<MspRequest>>>()?;
+    let msps: Vec<TenantId> = rows.iter().map(|r| r.msp_id).collect();
+    let mut postures = crate::inventory::postures_of(scoped, &msps).await?;
+    let approved = scoped.scope().approved_msps();
+    for row in &mut rows {
+        if approved.contains(&row.msp_id) {
+            row.posture = Some(postures.remove(&row.msp_id).unwrap_or_default());
+        }
+    }
     Ok(MspPage { rows, total })
+}
+
+/// The counter `sort` names, for the association row's MSP: summed over its companies'
+/// roll-ups while it has approved the caller, and NULL (no rows) otherwise.
+fn counter_of_msp(scoped: &Scoped<'_>, sort: SortBy) -> Expr {
+    use company_rollup::Column as R;
+    let sum = |columns: &[R]| {
+        let mut total = Expr::col((company_rollup::Entity, columns[0]));
+        for column in &columns[1..] {
+            total = total.add(Expr::col((company_rollup::Entity, *column)));
+        }
+        total.sum()
+    };
+    let counter = match sort {
+        SortBy::Companies => Expr::col((company_rollup::Entity, R::CompanyId)).count(),
+        SortBy::Agents => sum(&[R::ProbeAgents, R::LightweightAgents]),
+        SortBy::Assets => sum(&[R::TotalAssets]),
+        SortBy::OpenFindings => sum(&[R::OpenFindings]),
+        SortBy::Critical => sum(&[R::OpenCritical]),
+        SortBy::High => sum(&[R::OpenHigh]),
+        SortBy::Medium => sum(&[R::OpenMedium]),
+        SortBy::Low | SortBy::MspName | SortBy::Status | SortBy::Requested => sum(&[R::OpenLow]),
+    };
+    let of_msp = scoped
+        .approved::<company_rollup::Entity>()
+        .select_only()
+        .expr(counter)
+        .filter(
+            Expr::col((company_rollup::Entity, R::TenantId))
+                .equals((association::Entity, association::Column::MspTenantId)),
+        )
+        .into_query();
+    Expr::SubQuery(None, Box::new(of_msp.into_sub_query_statement()))
 }
 
 /// The MSP's view of its latest association: with which MSSP, and where it stands.

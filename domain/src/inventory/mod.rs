@@ -158,16 +158,47 @@ async fn sum_rollups(
     scoped: &Scoped<'_>,
     rollups: Select<company_rollup::Entity>,
 ) -> Result<Posture> {
+    Ok(posture_columns(rollups.select_only())
+        .into_model::<Posture>()
+        .one(scoped.conn())
+        .await?
+        .unwrap_or_default())
+}
+
+/// The posture of each of `msps` that has approved the caller (an MSSP), summed from their
+/// companies' roll-ups; any other MSP is left out.
+pub async fn postures_of(
+    scoped: &Scoped<'_>,
+    msps: &[TenantId],
+) -> Result<HashMap<TenantId, Posture>> {
     use company_rollup::Column as R;
-    let sum = |column: R, name: &str| {
-        (
-            Func::coalesce([Expr::col(column).sum(), Expr::val(0)]),
-            name.to_owned(),
-        )
-    };
-    let mut select = rollups
+    #[derive(FromQueryResult)]
+    struct Row {
+        tenant_id: i64,
+        #[sea_orm(nested)]
+        posture: Posture,
+    }
+    scoped.scope().require_kind(TenantKind::Mssp)?;
+    let select = scoped
+        .approved::<company_rollup::Entity>()
         .select_only()
-        .column_as(Expr::col(R::CompanyId).count(), "companies");
+        .column(R::TenantId)
+        .filter(R::TenantId.is_in(msps.iter().map(|m| m.0)))
+        .group_by(R::TenantId);
+    let rows = posture_columns(select)
+        .into_model::<Row>()
+        .all(scoped.conn())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (TenantId(r.tenant_id), r.posture))
+        .collect())
+}
+
+/// `select` with the [`Posture`] columns: counts and sums over the roll-ups it selects.
+fn posture_columns(select: Select<company_rollup::Entity>) -> Select<company_rollup::Entity> {
+    use company_rollup::Column as R;
+    let mut select = select.column_as(Expr::col(R::CompanyId).count(), "companies");
     for (column, name) in [
         (R::ProbeAgents, "probe_agents"),
         (R::LightweightAgents, "lightweight_agents"),
@@ -181,15 +212,11 @@ async fn sum_rollups(
         (R::OpenMedium, "open_medium"),
         (R::OpenLow, "open_low"),
     ] {
-        let (expr, alias) = sum(column, name);
+        let sum = Func::coalesce([Expr::col(column).sum(), Expr::val(0)]);
         // SUM of BIGINT is NUMERIC on PostgreSQL; the cast keeps it an integer on both engines.
-        select = select.column_as(expr.cast_as(Alias::new("BIGINT")), alias);
+        select = select.column_as(sum.cast_as(Alias::new("BIGINT")), name);
     }
-    Ok(select
-        .into_model::<Posture>()
-        .one(scoped.conn())
-        .await?
-        .unwrap_or_default())
+    select
 }
 
 /// Open findings of one asset, by severity.
