@@ -40,7 +40,7 @@ test('the MSSP opens a company, sorts and pages its tables, and downloads CSV', 
   await expect(rows.nth(1)).toHaveAttribute('data-finding', firstOnPage ?? '');
 
   // Search narrows the findings to one vulnerability.
-  await findings.getByLabel('Search').fill(firstOnPage ?? '');
+  await findings.getByRole('searchbox').fill(firstOnPage ?? '');
   await findings.getByRole('button', { name: 'Search' }).click();
   await expect(page).toHaveURL(/findings_q=/);
   for (const key of await rows.evaluateAll((all) => all.slice(1).map((r) => r.getAttribute('data-finding')))) {

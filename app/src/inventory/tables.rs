@@ -10,7 +10,7 @@ use super::{
     AssetSort, AssetTable, FindingSort, FindingTable, KeysetPage, company_assets, company_findings,
     company_path,
 };
-use crate::components::{EmptyState, ErrorNotice, Pagination, Panel, When};
+use crate::components::{EmptyState, ErrorNotice, Panel, When};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -46,6 +46,7 @@ struct TableState<S> {
 }
 
 /// The address parameters of the table whose prefix is `prefix`.
+#[derive(Debug, Clone, Copy)]
 struct Keys {
     prefix: &'static str,
 }
@@ -145,11 +146,12 @@ const FINDING_COLUMNS: [Column<FindingSort>; 5] = [
     column("First seen", Some(FindingSort::FirstSeen), false),
 ];
 
-/// The header row: sortable columns are links that sort by them (again: the other way).
-fn header_row<S: Copy + PartialEq + 'static>(
+/// The header row: sortable columns are links that sort by them (again: the other way). The
+/// links follow the address, which the other table on the page may change.
+fn header_row<S: Copy + PartialEq + Send + Sync + 'static>(
     columns: &[Column<S>],
     state: &TableState<S>,
-    link: impl Fn(S, bool) -> String,
+    at: Place,
     as_str: fn(S) -> &'static str,
 ) -> AnyView {
     columns
@@ -170,7 +172,12 @@ fn header_row<S: Copy + PartialEq + 'static>(
                 "descending" => " ▼",
                 _ => "",
             };
-            let href = link(sort, active && !state.descending);
+            let descending = active && !state.descending;
+            let (q, path) = (state.q.clone(), at.path.clone());
+            let href = move || {
+                at.params
+                    .with(|p| at.keys.sorted(&path, p, &q, as_str(sort), descending))
+            };
             view! {
                 <th scope="col" class=class aria-sort=aria data-sort=as_str(sort)><a href=href>{c.label}{arrow}</a></th>
             }
@@ -178,6 +185,14 @@ fn header_row<S: Copy + PartialEq + 'static>(
         })
         .collect_view()
         .into_any()
+}
+
+/// Where a table is: its page, the page's address parameters, and its own prefix.
+#[derive(Clone)]
+struct Place {
+    path: String,
+    params: Memo<ParamsMap>,
+    keys: Keys,
 }
 
 /// Search box, the table (with its pager), and the CSV download of everything it matches.
@@ -240,39 +255,50 @@ fn csv_link(company: CompanyRef, table: &str, q: &str, sort: &str, descending: b
     format!("{}/{table}.csv?{}", company.path(), query.join("&"))
 }
 
-/// "Showing 25 of 1,400", and the Previous and Next links of a keyset page.
+/// "Showing 25 of 1,400", and the Previous and Next links of a keyset page (which keep the
+/// table's search and order, and the other table's parameters).
 fn pager<R>(
     label: &'static str,
     page: &KeysetPage<R>,
-    keys: &Keys,
-    path: &str,
-    params: &ParamsMap,
+    at: Place,
     first: Option<i64>,
     last: Option<i64>,
 ) -> AnyView {
-    let kept: Vec<(&str, Option<String>)> = ["q", "sort", "dir"]
-        .into_iter()
-        .map(|name| (name, params.get(&keys.key(name))))
-        .collect();
-    let link = |cursor: &'static str, id: Option<i64>| {
-        let mut set = kept.clone();
-        set.push((cursor, id.map(|id| id.to_string())));
-        keys.href(path, params, &set)
+    let link = |cursor: &'static str, id: Option<i64>, shown: bool| {
+        let at = at.clone();
+        match id.filter(|_| shown) {
+            None => view! { <span class="button disabled" aria-disabled="true">{if cursor == "before" { "Previous" } else { "Next" }}</span> }.into_any(),
+            Some(id) => {
+                let href = move || {
+                    at.params.with(|p| {
+                        let mut set: Vec<(&str, Option<String>)> = ["q", "sort", "dir"]
+                            .into_iter()
+                            .map(|name| (name, p.get(&at.keys.key(name))))
+                            .collect();
+                        set.push((cursor, Some(id.to_string())));
+                        at.keys.href(&at.path, p, &set)
+                    })
+                };
+                let text = if cursor == "before" { "Previous" } else { "Next" };
+                view! { <a class="button" href=href>{text}</a> }.into_any()
+            }
+        }
     };
-    let previous = page
-        .has_previous
-        .then(|| first.map(|id| link("before", Some(id))))
-        .flatten();
-    let next = page
-        .has_next
-        .then(|| last.map(|id| link("after", Some(id))))
-        .flatten();
     let summary = format!(
         "Showing {} of {}",
         format_count(page.rows.len() as i64),
         format_count(page.total as i64)
     );
-    view! { <Pagination label summary previous next/> }.into_any()
+    view! {
+        <nav class="pagination" aria-label=label>
+            <span class="muted" aria-live="polite">{summary}</span>
+            <span class="pager">
+                {link("before", first, page.has_previous)}
+                {link("after", last, page.has_next)}
+            </span>
+        </nav>
+    }
+    .into_any()
 }
 
 #[component]
@@ -319,9 +345,11 @@ fn AssetsPanel(company: Memo<CompanyRef>) -> impl IntoView {
 
 #[component]
 fn Assets(page: AssetTable, s: TableState<AssetSort>, company: CompanyRef) -> AnyView {
-    let params = use_query_map().get_untracked();
-    let keys = Keys { prefix: "assets" };
-    let path = company.path();
+    let at = Place {
+        path: company.path(),
+        params: use_query_map(),
+        keys: Keys { prefix: "assets" },
+    };
     if page.rows.is_empty() {
         let (title, hint) = if s.q.trim().is_empty() {
             (
@@ -333,19 +361,12 @@ fn Assets(page: AssetTable, s: TableState<AssetSort>, company: CompanyRef) -> An
         };
         return view! { <EmptyState title>{hint}</EmptyState> }.into_any();
     }
-    let header = header_row(
-        &ASSET_COLUMNS,
-        &s,
-        |sort, descending| keys.sorted(&path, &params, &s.q, sort.as_str(), descending),
-        AssetSort::as_str,
-    );
+    let header = header_row(&ASSET_COLUMNS, &s, at.clone(), AssetSort::as_str);
     let csv = csv_link(company, "assets", &s.q, s.sort.as_str(), s.descending);
     let pager = pager(
         "Assets pages",
         &page,
-        &keys,
-        &path,
-        &params,
+        at,
         page.rows.first().map(|r| r.id),
         page.rows.last().map(|r| r.id),
     );
@@ -425,9 +446,11 @@ fn FindingsPanel(company: Memo<CompanyRef>) -> impl IntoView {
 
 #[component]
 fn Findings(page: FindingTable, s: TableState<FindingSort>, company: CompanyRef) -> AnyView {
-    let params = use_query_map().get_untracked();
-    let keys = Keys { prefix: "findings" };
-    let path = company.path();
+    let at = Place {
+        path: company.path(),
+        params: use_query_map(),
+        keys: Keys { prefix: "findings" },
+    };
     if page.rows.is_empty() {
         let (title, hint) = if s.q.trim().is_empty() {
             (
@@ -439,19 +462,12 @@ fn Findings(page: FindingTable, s: TableState<FindingSort>, company: CompanyRef)
         };
         return view! { <EmptyState title>{hint}</EmptyState> }.into_any();
     }
-    let header = header_row(
-        &FINDING_COLUMNS,
-        &s,
-        |sort, descending| keys.sorted(&path, &params, &s.q, sort.as_str(), descending),
-        FindingSort::as_str,
-    );
+    let header = header_row(&FINDING_COLUMNS, &s, at.clone(), FindingSort::as_str);
     let csv = csv_link(company, "findings", &s.q, s.sort.as_str(), s.descending);
     let pager = pager(
         "Findings pages",
         &page,
-        &keys,
-        &path,
-        &params,
+        at,
         page.rows.first().map(|r| r.id),
         page.rows.last().map(|r| r.id),
     );
