@@ -191,8 +191,8 @@ pub async fn recount(conn: &impl ConnectionTrait, company: i64) -> Result<Recoun
         .unwrap_or_default())
 }
 
-/// Keeps `day`'s snapshot of every company's counters, for trends: the counters as they stand
-/// at the first run on that day. Idempotent: a company that already has `day`'s row keeps it,
+/// Keeps `day`'s snapshot of every company's counters, and of each tenant's sums, for trends:
+/// the counters as they stand at the first run on that day. Idempotent: a company that already has `day`'s row keeps it,
 /// so any number of instances may run this at once. Returns how many rows it added.
 pub async fn snapshot(conn: &impl ConnectionTrait, day: chrono::NaiveDate) -> Result<u64> {
     const COUNTERS: &str = "probe_agents, lightweight_agents, probe_discovered_assets, external_assets, \
@@ -204,7 +204,26 @@ pub async fn snapshot(conn: &impl ConnectionTrait, day: chrono::NaiveDate) -> Re
     );
     // (`WHERE 1 = 1` keeps SQLite from reading `ON CONFLICT` as a join constraint.)
     let statement = Statement::from_sql_and_values(conn.get_database_backend(), sql, [day.into()]);
-    Ok(conn.execute_raw(statement).await?.rows_affected())
+    let added = conn.execute_raw(statement).await?.rows_affected();
+    snapshot_tenants(conn, day).await?;
+    Ok(added)
+}
+
+/// Keeps each tenant's sums of `day`'s company rows, for the tenant-wide trends (idempotent,
+/// as [`snapshot`] is).
+pub(crate) async fn snapshot_tenants(
+    conn: &impl ConnectionTrait,
+    day: chrono::NaiveDate,
+) -> Result<()> {
+    let sql = "INSERT INTO tenant_snapshots (tenant_id, day, companies, total_assets, open_findings, \
+               open_critical, open_high, open_medium, open_low) \
+               SELECT tenant_id, day, COUNT(*), SUM(total_assets), SUM(open_findings), \
+               SUM(open_critical), SUM(open_high), SUM(open_medium), SUM(open_low) \
+               FROM rollup_snapshots WHERE day = $1 GROUP BY tenant_id, day \
+               ON CONFLICT (tenant_id, day) DO NOTHING";
+    let statement = Statement::from_sql_and_values(conn.get_database_backend(), sql, [day.into()]);
+    conn.execute_raw(statement).await?;
+    Ok(())
 }
 
 /// [`snapshot`] for today (UTC).

@@ -125,3 +125,41 @@ db_test!(async fn generated_demo_data_is_deterministic_and_its_roll_ups_exact(te
     let second = names(entity::company::Entity::find().all(again.conn()).await.expect("companies"));
     assert_eq!(first, second);
 });
+
+db_test!(async fn trends_read_daily_snapshots_of_what_the_caller_may_see(test) {
+    use domain::inventory::{self, TrendOf};
+    use domain::Owner;
+    demo::load(&test.db).await.expect("demo");
+    let db = &test.db;
+    let north = fixture(db, NORTHWIND, "Acme").await;
+    let contoso = fixture(db, CONTOSO, "Initech").await;
+    let two = Report::new(ReportKind::Scan, AgentKind::Probe, vec![host("web-01", vec![finding("CVE-1", Severity::Critical), finding("CVE-2", Severity::High)])]).expect("valid");
+    ingest::ingest(db, &north.probe, &two).await.expect("ingest");
+    ingest::ingest(db, &contoso.probe, &two).await.expect("ingest");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
+    let yesterday = today.pred_opt().expect("date");
+    rollups::snapshot(test.conn(), yesterday).await.expect("snapshot");
+    let one = Report::new(ReportKind::Scan, AgentKind::Probe, vec![host("web-01", vec![finding("CVE-1", Severity::Critical)])]).expect("valid");
+    ingest::ingest(db, &north.probe, &one).await.expect("ingest");
+    rollups::snapshot(test.conn(), today).await.expect("snapshot");
+
+    let northwind = signed_in_scope(db, NORTHWIND.0, NORTHWIND.1).await;
+    let mssp = signed_in_scope(db, demo::MSSP_NAME, "owner@demo-mssp.test").await;
+    let totals = |points: Vec<inventory::TrendPoint>| points.iter().map(|p| (p.day, p.open_findings, p.critical, p.high)).collect::<Vec<_>>();
+    let own = inventory::trend(&db.scoped(&northwind), TrendOf::Tenant(Owner::Own), 30, today).await.expect("trend");
+    assert_eq!(totals(own), [(yesterday, 2, 1, 1), (today, 1, 1, 0)]);
+    let company = inventory::trend(&db.scoped(&northwind), TrendOf::Company(Owner::Own, north.company), 30, today).await.expect("trend");
+    assert_eq!(totals(company), [(yesterday, 2, 1, 1), (today, 1, 1, 0)]);
+    // One day back covers today only.
+    assert_eq!(inventory::trend(&db.scoped(&northwind), TrendOf::Tenant(Owner::Own), 1, today).await.expect("trend").len(), 1);
+    // The MSSP's Global trend sums approved Northwind, not pending Contoso.
+    let global = inventory::trend(&db.scoped(&mssp), TrendOf::Global, 30, today).await.expect("trend");
+    assert_eq!(totals(global), [(yesterday, 2, 1, 1), (today, 1, 1, 0)]);
+    let contoso_id = signed_in_scope(db, CONTOSO.0, CONTOSO.1).await.tenant_id();
+    for of in [TrendOf::Tenant(Owner::Msp(contoso_id)), TrendOf::Company(Owner::Msp(contoso_id), contoso.company), TrendOf::Company(Owner::Msp(northwind.tenant_id()), contoso.company), TrendOf::Tenant(Owner::Own)] {
+        let refused = inventory::trend(&db.scoped(&mssp), of, 30, today).await;
+        assert!(matches!(refused, Err(Error::NotFound)), "{of:?}: {refused:?}");
+    }
+    assert!(matches!(inventory::trend(&db.scoped(&northwind), TrendOf::Global, 30, today).await, Err(Error::NotFound)));
+    assert!(matches!(inventory::trend(&db.scoped(&northwind), TrendOf::Tenant(Owner::Own), 0, today).await, Err(Error::Invalid(_))));
+});

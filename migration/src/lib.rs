@@ -19,6 +19,7 @@ mod m20261127_000009_create_companies_and_agents;
 mod m20261127_000010_create_assets_and_findings;
 mod m20261127_000011_create_rollups_and_idempotency;
 mod m20261128_000012_index_inventory_tables;
+mod m20261128_000013_create_tenant_snapshots;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_create_assets_and_findings::Migration),
             Box::new(m20261127_000011_create_rollups_and_idempotency::Migration),
             Box::new(m20261128_000012_index_inventory_tables::Migration),
+            Box::new(m20261128_000013_create_tenant_snapshots::Migration),
         ]
     }
 }

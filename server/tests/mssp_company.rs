@@ -202,6 +202,36 @@ http_test!(
         assert_eq!(page.status, StatusCode::NOT_FOUND);
         assert!(!page.body.contains("Initech") && !page.body.contains("CVE-2026"), "nothing of the pending MSP's");
 
+        // Trends: the Global one for the MSSP, an approved MSP's and its companies'; no other.
+        let trend = |msp: Option<&str>, company: Option<&str>, global: &str| {
+            let mut form = vec![("global", global.to_owned()), ("days", "30".to_owned())];
+            form.extend(msp.map(|m| ("msp", m.to_owned())));
+            form.extend(company.map(|c| ("company", c.to_owned())));
+            form
+        };
+        let call = |form: Vec<(&'static str, String)>, session: Option<String>| {
+            let app = &app;
+            async move {
+                let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.call("open_trend", &form, session.as_deref()).await.status
+            }
+        };
+        for (form, session, expected, what) in [
+            (trend(None, None, "true"), Some(mssp.clone()), StatusCode::OK, "Global"),
+            (trend(Some(&northwind), None, "false"), Some(mssp.clone()), StatusCode::OK, "approved MSP"),
+            (trend(Some(&northwind), Some(&company), "false"), Some(mssp.clone()), StatusCode::OK, "approved MSP's company"),
+            (trend(Some(&contoso), None, "false"), Some(mssp.clone()), StatusCode::NOT_FOUND, "pending MSP"),
+            (trend(Some(&northwind), Some(&pending), "false"), Some(mssp.clone()), StatusCode::NOT_FOUND, "another MSP's company"),
+            (trend(Some(&northwind), None, "true"), Some(mssp.clone()), StatusCode::BAD_REQUEST, "Global of one MSP"),
+            (trend(None, None, "false"), Some(mssp.clone()), StatusCode::NOT_FOUND, "an MSSP's own"),
+            (trend(None, None, "true"), Some(msp_user.clone()), StatusCode::NOT_FOUND, "Global for an MSP"),
+            (trend(None, Some(&company), "false"), Some(contoso_user.clone()), StatusCode::NOT_FOUND, "another MSP's company, own"),
+            (trend(None, Some(&company), "false"), Some(msp_user.clone()), StatusCode::OK, "its own company"),
+            (trend(None, None, "true"), None, StatusCode::UNAUTHORIZED, "signed out"),
+        ] {
+            assert_eq!(call(form, session).await, expected, "open_trend: {what}");
+        }
+
         // Northwind revokes: the very next requests refuse.
         assert_eq!(app.get(&format!("/mssp/msps/{northwind}/companies/{company}/assets.csv"), Some(&mssp)).await.status, StatusCode::OK);
         let db = &app.test_db.db;
@@ -211,5 +241,6 @@ http_test!(
         assert_eq!(app.get(&format!("/mssp/msps/{northwind}/companies/{company}/assets.csv"), Some(&mssp)).await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.call("company_findings", &table_args(Some(&northwind), &company, "severity"), Some(&mssp)).await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.call("msp_company", &[("msp", &northwind), ("id", &company)], Some(&mssp)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(call(trend(Some(&northwind), None, "false"), Some(mssp.clone())).await, StatusCode::NOT_FOUND, "trend after revoke");
     }
 );

@@ -209,6 +209,11 @@ fn MspTableRow(
         ),
         _ => when(&row.requested_at),
     };
+    // "requested · expires …" on two lines.
+    let (requested, then) = match when_text.split_once(" · ") {
+        Some((requested, then)) => (requested.to_owned(), Some(then.to_owned())),
+        None => (when_text, None),
+    };
     let actions = can_write.then(|| match row.status {
         AssociationStatus::PendingApproval => view! {
             <button type="button" class="button small" disabled=move || resend.pending().get()
@@ -269,7 +274,7 @@ fn MspTableRow(
             <td>{row.admin_email.clone()}</td>
             <td><StatusBadge status=row.status/></td>
             {counters}
-            <td class="nowrap">{when_text}</td>
+            <td class="when">{requested}{then.map(|then| view! { <span class="muted">{then}</span> })}</td>
             <td class="reason">{row.reason.clone().unwrap_or_default()}</td>
             <td class="actions">
                 {actions}

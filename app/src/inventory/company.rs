@@ -3,6 +3,7 @@
 
 use super::summary::{InventorySection, VulnerabilitySection};
 use super::tables::{CompanyRef, CompanyTables};
+use super::trend::{TrendPanel, TrendTarget};
 use super::{
     AgentRow, COMPANIES_PATH, CompanyDetail, IssueEnrollmentToken, IssuedToken,
     RevokeEnrollmentToken, TokenRow, TokenState, load_company,
@@ -48,6 +49,7 @@ pub fn CompanyPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <TrendPanel target=Memo::new(move |_| TrendTarget { global: false, msp: None, company: Some(company.get().id) })/>
         <CompanyTables company/>
     }
 }

@@ -12,12 +12,14 @@ mod companies;
 mod company;
 mod summary;
 mod tables;
+mod trend;
 mod wire;
 
 pub use companies::{CompaniesPage, MspCompaniesPage};
 pub use company::CompanyPage;
 pub use summary::{InventorySection, VulnerabilitySection, format_count};
 pub use tables::{CompanyRef, CompanyTables};
+pub use trend::{OpenTrend, TrendDay, TrendPanel, TrendTarget, open_trend};
 pub use wire::{
     AgentRow, AssetRow, AssetSort, AssetTable, CompanyDetail, CompanyRow, CompanySort,
     CompanyTable, Counts, FindingRow, FindingSort, FindingTable, IssuedToken, KeysetPage, Posture,

@@ -4,7 +4,9 @@
 
 use super::{MspCompanySummary, msp_company, msp_path};
 use crate::components::ErrorNotice;
-use crate::inventory::{CompanyRef, CompanyTables, InventorySection, VulnerabilitySection};
+use crate::inventory::{
+    CompanyRef, CompanyTables, InventorySection, TrendPanel, TrendTarget, VulnerabilitySection,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -34,6 +36,7 @@ pub fn MspCompanyPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <TrendPanel target=Memo::new(move |_| TrendTarget { global: false, msp: company.get().msp, company: Some(company.get().id) })/>
         <CompanyTables company/>
     }
 }

@@ -2,7 +2,9 @@
 
 use super::{GlobalSummary, global_view, msp_path, msp_view, riskiest_msps, viewable_msps};
 use crate::components::{EmptyState, ErrorNotice, Panel};
-use crate::inventory::{InventorySection, VulnerabilitySection, format_count};
+use crate::inventory::{
+    InventorySection, TrendPanel, TrendTarget, VulnerabilitySection, format_count,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
@@ -37,6 +39,7 @@ pub fn GlobalSections() -> impl IntoView {
         </Transition>
         // Beside the Transition, not inside it: a resource created inside a Suspense's
         // closure can hydrate out of order.
+        <TrendPanel target=Memo::new(|_| TrendTarget { global: true, ..TrendTarget::default() })/>
         <RiskiestMsps/>
     }
 }
@@ -127,6 +130,7 @@ pub fn MspViewPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <TrendPanel target=Memo::new(move |_| TrendTarget { msp: Some(id.get()), ..TrendTarget::default() })/>
     }
 }
 

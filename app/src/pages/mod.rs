@@ -56,6 +56,7 @@ pub fn MspHome() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::inventory::TrendPanel target=Memo::new(|_| crate::inventory::TrendTarget::default())/>
         <crate::associations::AccessPanel/>
     }
 }

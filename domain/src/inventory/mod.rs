@@ -11,10 +11,12 @@ use sea_orm::{
 use std::collections::HashMap;
 
 mod tables;
+mod trend;
 
 pub use tables::{
     AssetRow, AssetSort, Cursor, FindingRow, FindingSort, Page, TableQuery, assets, open_findings,
 };
+pub use trend::{MAX_TREND_DAYS, TrendOf, TrendPoint, trend};
 
 /// Counters summed over companies.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromQueryResult)]
