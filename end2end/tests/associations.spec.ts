@@ -1,5 +1,5 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import { signIn } from './helpers';
+import { axeViolations, signIn } from './helpers';
 
 // The product guide's flow, with both sides open side by side: the MSSP adds an MSP (after
 // both refusals), the MSP admin's bell rises live, Yes without a reason does nothing, the MSP
@@ -87,10 +87,5 @@ test('the MSPs table and the reason dialog pass an accessibility check', async (
   await expect(page.locator('tr[data-msp="Northwind MSP"]')).toBeVisible();
   // Viewers see the table but no actions.
   await expect(page.getByRole('button', { name: 'Add MSP' })).toHaveCount(0);
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
-    return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target).join(', ')}`);
-  });
-  expect(violations).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
 });

@@ -12,3 +12,14 @@ export async function signIn(page: Page, tenant: string, email: string, password
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/** WCAG 2 A and AA violations axe-core finds on the page now, one line each. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+    return result.violations.map(
+      (v: any) => `${v.impact} ${v.id}: ${v.nodes.map((n: any) => n.target).join(', ')}`,
+    );
+  });
+}
