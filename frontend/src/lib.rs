@@ -13,4 +13,14 @@ pub fn hydrate() {
         }
     });
     leptos::mount::hydrate_body(app::App);
+    // A performance mark and `<html data-hydrated>`: when the page became interactive, for
+    // the hydration benchmark and the browser tests.
+    if let Some(window) = web_sys::window() {
+        if let Some(performance) = window.performance() {
+            let _ = performance.mark("hydrated");
+        }
+        if let Some(root) = window.document().and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    }
 }
