@@ -37,9 +37,12 @@ fn ms(d: Duration) -> f64 {
 /// Signs in a demo user; the benchmark signs in many, so the per-client limit is reset first.
 async fn scope_of(db: &Db, raw: &sea_orm::DatabaseConnection, tenant: &str, email: &str) -> Scope {
     let reset = "DELETE FROM auth_throttle WHERE key = 'signin-client:test'";
-    raw.execute_raw(Statement::from_string(raw.get_database_backend(), reset.to_owned()))
-        .await
-        .expect("reset the sign-in limit");
+    raw.execute_raw(Statement::from_string(
+        raw.get_database_backend(),
+        reset.to_owned(),
+    ))
+    .await
+    .expect("reset the sign-in limit");
     domain::testing::signed_in_scope(db, tenant, email).await
 }
 
@@ -59,15 +62,24 @@ async fn approve_all(db: &Db, raw: &sea_orm::DatabaseConnection) {
         let name: String = row.try_get("", "name").expect("name");
         let email: String = row.try_get("", "email").expect("email");
         let msp = scope_of(db, raw, &name, &email).await;
-        let latest = associations::latest_for_msp(&db.scoped(&msp)).await.expect("latest");
+        let latest = associations::latest_for_msp(&db.scoped(&msp))
+            .await
+            .expect("latest");
         if matches!(&latest, Some(a) if a.status == Status::Approved) {
             continue;
         }
         if !matches!(&latest, Some(a) if a.status == Status::PendingApproval) {
-            associations::request(db, &mssp, &name, &email, now).await.expect("request");
+            associations::request(db, &mssp, &name, &email, now)
+                .await
+                .expect("request");
         }
-        let latest = associations::latest_for_msp(&db.scoped(&msp)).await.expect("latest").expect("request");
-        associations::decide(db, &msp, latest.id, Decision::Approve, "Benchmark", now).await.expect("approve");
+        let latest = associations::latest_for_msp(&db.scoped(&msp))
+            .await
+            .expect("latest")
+            .expect("request");
+        associations::decide(db, &msp, latest.id, Decision::Approve, "Benchmark", now)
+            .await
+            .expect("approve");
     }
 }
 
@@ -86,7 +98,11 @@ where
     }
     let p50 = percentile(&mut samples, 0.50);
     let p99 = percentile(&mut samples, 0.99);
-    println!("{label:<44} p50 {:>7.3} ms   p99 {:>7.3} ms", ms(p50), ms(p99));
+    println!(
+        "{label:<44} p50 {:>7.3} ms   p99 {:>7.3} ms",
+        ms(p50),
+        ms(p99)
+    );
 }
 
 fn main() {
@@ -97,7 +113,9 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let db = Db::connect(&url, &PoolSettings::default()).await.expect("connect");
+        let db = Db::connect(&url, &PoolSettings::default())
+            .await
+            .expect("connect");
         let raw = sea_orm::Database::connect(&url).await.expect("connect");
         approve_all(&db, &raw).await;
         let mssp = scope_of(&db, &raw, MSSP.0, MSSP.1).await;
@@ -105,9 +123,17 @@ fn main() {
         let (mssp_principal, msp_principal) = (mssp.principal().clone(), msp.principal().clone());
         let msp_id = msp.tenant_id();
         let owner = Owner::Msp(msp_id);
-        let page = domain::companies::msp_page(&db.scoped(&mssp), msp_id, &ListQuery { page: 1, per_page: 25, ..Default::default() })
-            .await
-            .expect("companies");
+        let page = domain::companies::msp_page(
+            &db.scoped(&mssp),
+            msp_id,
+            &ListQuery {
+                page: 1,
+                per_page: 25,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("companies");
         let company = page.rows[0].id;
         let today = chrono::Utc::now().date_naive();
         // The row the last findings page of the company starts after.
@@ -116,50 +142,244 @@ fn main() {
             let mut cursor = Cursor::First;
             let mut last = None;
             loop {
-                let query = TableQuery { sort: FindingSort::Severity, cursor, per_page: 100, ..Default::default() };
-                let page = inventory::open_findings(&scoped, owner, company, &query).await.expect("findings");
-                if !page.has_next { break last.expect("several pages"); }
+                let query = TableQuery {
+                    sort: FindingSort::Severity,
+                    cursor,
+                    per_page: 100,
+                    ..Default::default()
+                };
+                let page = inventory::open_findings(&scoped, owner, company, &query)
+                    .await
+                    .expect("findings");
+                if !page.has_next {
+                    break last.expect("several pages");
+                }
                 last = page.rows.last().map(|r| r.id);
                 cursor = Cursor::After(last.expect("row"));
             }
         };
-        let global = inventory::global_posture(&db.scoped(&mssp)).await.expect("global");
-        println!("Global: {} MSPs approved, {} companies, {} open findings", mssp.approved_msps().len(), global.companies, global.open_findings);
+        let global = inventory::global_posture(&db.scoped(&mssp))
+            .await
+            .expect("global");
+        println!(
+            "Global: {} MSPs approved, {} companies, {} open findings",
+            mssp.approved_msps().len(),
+            global.companies,
+            global.open_findings
+        );
 
-        bench("Global posture (MSSP, every MSP)", &db, &mssp_principal, |s| { let db = &db; async move { inventory::global_posture(&db.scoped(&s)).await.expect("global"); } }).await;
-        bench("one MSP's posture (MSSP)", &db, &mssp_principal, |s| { let db = &db; async move { inventory::msp_posture(&db.scoped(&s), msp_id).await.expect("msp"); } }).await;
-        bench("company selector (approved MSPs)", &db, &mssp_principal, |s| { let db = &db; async move { inventory::viewable_msps(&db.scoped(&s)).await.expect("msps"); } }).await;
-        bench("riskiest MSPs (top 5)", &db, &mssp_principal, |s| { let db = &db; async move { inventory::riskiest_msps(&db.scoped(&s), 5).await.expect("risky"); } }).await;
-        bench("Global trend, 90 days", &db, &mssp_principal, |s| { let db = &db; async move { inventory::trend(&db.scoped(&s), TrendOf::Global, 90, today).await.expect("trend"); } }).await;
-        bench("one MSP's trend, 90 days", &db, &mssp_principal, |s| { let db = &db; async move { inventory::trend(&db.scoped(&s), TrendOf::Tenant(owner), 90, today).await.expect("trend"); } }).await;
-        bench("a company's trend, 90 days", &db, &mssp_principal, |s| { let db = &db; async move { inventory::trend(&db.scoped(&s), TrendOf::Company(owner, company), 90, today).await.expect("trend"); } }).await;
-        bench("MSPs table, by critical, first page", &db, &mssp_principal, |s| { let db = &db; async move {
-            let query = associations::ListQuery { sort: associations::SortBy::Critical, descending: true, page: 1, per_page: 20, ..Default::default() };
-            associations::list_for_mssp(&db.scoped(&s), &query).await.expect("msps");
-        } }).await;
-        bench("companies table, by critical, first page", &db, &mssp_principal, |s| { let db = &db; async move {
-            let query = ListQuery { sort: SortBy::Critical, descending: true, page: 1, per_page: 25, ..Default::default() };
-            domain::companies::msp_page(&db.scoped(&s), msp_id, &query).await.expect("companies");
-        } }).await;
-        bench("assets table, first page", &db, &mssp_principal, |s| { let db = &db; async move {
-            let query = TableQuery { sort: AssetSort::Name, per_page: 25, ..Default::default() };
-            inventory::assets(&db.scoped(&s), owner, company, &query).await.expect("assets");
-        } }).await;
-        bench("findings table, first page", &db, &mssp_principal, |s| { let db = &db; async move {
-            let query = TableQuery { sort: FindingSort::Severity, per_page: 25, ..Default::default() };
-            inventory::open_findings(&db.scoped(&s), owner, company, &query).await.expect("findings");
-        } }).await;
-        bench("findings table, last page (keyset)", &db, &mssp_principal, |s| { let db = &db; async move {
-            let query = TableQuery { sort: FindingSort::Severity, cursor: Cursor::After(deep), per_page: 25, ..Default::default() };
-            inventory::open_findings(&db.scoped(&s), owner, company, &query).await.expect("findings");
-        } }).await;
-        bench("findings table, searched, first page", &db, &mssp_principal, |s| { let db = &db; async move {
-            let query = TableQuery { search: Some("sql".into()), sort: FindingSort::FirstSeen, per_page: 25, ..Default::default() };
-            inventory::open_findings(&db.scoped(&s), owner, company, &query).await.expect("findings");
-        } }).await;
-        bench("MSP home posture (MSP)", &db, &msp_principal, |s| { let db = &db; async move { inventory::own_posture(&db.scoped(&s)).await.expect("posture"); } }).await;
-        bench("MSP's own companies, first page (MSP)", &db, &msp_principal, |s| { let db = &db; async move {
-            domain::companies::page(&db.scoped(&s), &ListQuery { page: 1, per_page: 25, ..Default::default() }).await.expect("companies");
-        } }).await;
+        bench(
+            "Global posture (MSSP, every MSP)",
+            &db,
+            &mssp_principal,
+            |s| {
+                let db = &db;
+                async move {
+                    inventory::global_posture(&db.scoped(&s))
+                        .await
+                        .expect("global");
+                }
+            },
+        )
+        .await;
+        bench("one MSP's posture (MSSP)", &db, &mssp_principal, |s| {
+            let db = &db;
+            async move {
+                inventory::msp_posture(&db.scoped(&s), msp_id)
+                    .await
+                    .expect("msp");
+            }
+        })
+        .await;
+        bench(
+            "company selector (approved MSPs)",
+            &db,
+            &mssp_principal,
+            |s| {
+                let db = &db;
+                async move {
+                    inventory::viewable_msps(&db.scoped(&s))
+                        .await
+                        .expect("msps");
+                }
+            },
+        )
+        .await;
+        bench("riskiest MSPs (top 5)", &db, &mssp_principal, |s| {
+            let db = &db;
+            async move {
+                inventory::riskiest_msps(&db.scoped(&s), 5)
+                    .await
+                    .expect("risky");
+            }
+        })
+        .await;
+        bench("Global trend, 90 days", &db, &mssp_principal, |s| {
+            let db = &db;
+            async move {
+                inventory::trend(&db.scoped(&s), TrendOf::Global, 90, today)
+                    .await
+                    .expect("trend");
+            }
+        })
+        .await;
+        bench("one MSP's trend, 90 days", &db, &mssp_principal, |s| {
+            let db = &db;
+            async move {
+                inventory::trend(&db.scoped(&s), TrendOf::Tenant(owner), 90, today)
+                    .await
+                    .expect("trend");
+            }
+        })
+        .await;
+        bench("a company's trend, 90 days", &db, &mssp_principal, |s| {
+            let db = &db;
+            async move {
+                inventory::trend(&db.scoped(&s), TrendOf::Company(owner, company), 90, today)
+                    .await
+                    .expect("trend");
+            }
+        })
+        .await;
+        bench(
+            "MSPs table, by critical, first page",
+            &db,
+            &mssp_principal,
+            |s| {
+                let db = &db;
+                async move {
+                    let query = associations::ListQuery {
+                        sort: associations::SortBy::Critical,
+                        descending: true,
+                        page: 1,
+                        per_page: 20,
+                        ..Default::default()
+                    };
+                    associations::list_for_mssp(&db.scoped(&s), &query)
+                        .await
+                        .expect("msps");
+                }
+            },
+        )
+        .await;
+        bench(
+            "companies table, by critical, first page",
+            &db,
+            &mssp_principal,
+            |s| {
+                let db = &db;
+                async move {
+                    let query = ListQuery {
+                        sort: SortBy::Critical,
+                        descending: true,
+                        page: 1,
+                        per_page: 25,
+                        ..Default::default()
+                    };
+                    domain::companies::msp_page(&db.scoped(&s), msp_id, &query)
+                        .await
+                        .expect("companies");
+                }
+            },
+        )
+        .await;
+        bench("assets table, first page", &db, &mssp_principal, |s| {
+            let db = &db;
+            async move {
+                let query = TableQuery {
+                    sort: AssetSort::Name,
+                    per_page: 25,
+                    ..Default::default()
+                };
+                inventory::assets(&db.scoped(&s), owner, company, &query)
+                    .await
+                    .expect("assets");
+            }
+        })
+        .await;
+        bench("findings table, first page", &db, &mssp_principal, |s| {
+            let db = &db;
+            async move {
+                let query = TableQuery {
+                    sort: FindingSort::Severity,
+                    per_page: 25,
+                    ..Default::default()
+                };
+                inventory::open_findings(&db.scoped(&s), owner, company, &query)
+                    .await
+                    .expect("findings");
+            }
+        })
+        .await;
+        bench(
+            "findings table, last page (keyset)",
+            &db,
+            &mssp_principal,
+            |s| {
+                let db = &db;
+                async move {
+                    let query = TableQuery {
+                        sort: FindingSort::Severity,
+                        cursor: Cursor::After(deep),
+                        per_page: 25,
+                        ..Default::default()
+                    };
+                    inventory::open_findings(&db.scoped(&s), owner, company, &query)
+                        .await
+                        .expect("findings");
+                }
+            },
+        )
+        .await;
+        bench(
+            "findings table, searched, first page",
+            &db,
+            &mssp_principal,
+            |s| {
+                let db = &db;
+                async move {
+                    let query = TableQuery {
+                        search: Some("sql".into()),
+                        sort: FindingSort::FirstSeen,
+                        per_page: 25,
+                        ..Default::default()
+                    };
+                    inventory::open_findings(&db.scoped(&s), owner, company, &query)
+                        .await
+                        .expect("findings");
+                }
+            },
+        )
+        .await;
+        bench("MSP home posture (MSP)", &db, &msp_principal, |s| {
+            let db = &db;
+            async move {
+                inventory::own_posture(&db.scoped(&s))
+                    .await
+                    .expect("posture");
+            }
+        })
+        .await;
+        bench(
+            "MSP's own companies, first page (MSP)",
+            &db,
+            &msp_principal,
+            |s| {
+                let db = &db;
+                async move {
+                    domain::companies::page(
+                        &db.scoped(&s),
+                        &ListQuery {
+                            page: 1,
+                            per_page: 25,
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .expect("companies");
+                }
+            },
+        )
+        .await;
     });
 }

@@ -1,5 +1,7 @@
 //! The inventory tables as CSV, with the table's search and order, every page:
 //!
+//! - `GET /mssp/msps.csv?q=&status=&sort=&dir=`: the MSSP's MSPs table with each approved
+//!   MSP's counters;
 //! - `GET /msp/companies.csv` and `/mssp/msps/{msp}/companies.csv`: the companies table;
 //! - `GET /msp/companies/{id}/assets.csv` and `…/findings.csv`, and the same under
 //!   `/mssp/msps/{msp}/companies/{id}/`: a company's assets and open findings.
@@ -35,11 +37,17 @@ pub struct TableParams {
     q: String,
     sort: Option<String>,
     dir: Option<String>,
+    /// The MSPs table's status filter.
+    status: Option<String>,
 }
 
 /// Which table, in which order.
 #[derive(Debug, Clone, Copy)]
 enum Table {
+    Msps(
+        domain::associations::SortBy,
+        Option<portal_types::AssociationStatus>,
+    ),
     Companies(SortBy),
     Assets(domain::inventory::AssetSort),
     Findings(domain::inventory::FindingSort),
@@ -48,6 +56,22 @@ enum Table {
 impl Table {
     fn header(self) -> &'static [&'static str] {
         match self {
+            Table::Msps(..) => &[
+                "msp",
+                "admin_email",
+                "request_status",
+                "companies",
+                "agents",
+                "assets",
+                "open_findings",
+                "critical",
+                "high",
+                "medium",
+                "low",
+                "requested",
+                "decided_or_ended",
+                "reason",
+            ],
             Table::Companies(_) => &[
                 "company",
                 "probe_agents",
@@ -84,6 +108,7 @@ impl Table {
 
     fn file(self) -> &'static str {
         match self {
+            Table::Msps(..) => "msps",
             Table::Companies(_) => "companies",
             Table::Assets(_) => "assets",
             Table::Findings(_) => "open-findings",
@@ -188,6 +213,51 @@ impl Export {
                     .collect();
                 Ok((rows, next))
             }
+            Table::Msps(sort, status) => {
+                let page = match at {
+                    Position::Page(page) => page,
+                    Position::After(_) => 1,
+                };
+                let query = domain::associations::ListQuery {
+                    search: Some(self.search.clone()),
+                    status,
+                    sort,
+                    descending: self.descending,
+                    page,
+                    per_page: BATCH,
+                };
+                let found = domain::associations::list_for_mssp(&scoped, &query).await?;
+                let next = (page * BATCH < found.total).then_some(Position::Page(page + 1));
+                let rows = found
+                    .rows
+                    .into_iter()
+                    .map(|m| {
+                        let counts = m.posture.map(|p| {
+                            [
+                                p.companies,
+                                p.probe_agents + p.lightweight_agents,
+                                p.total_assets,
+                                p.open_findings,
+                                p.open_critical,
+                                p.open_high,
+                                p.open_medium,
+                                p.open_low,
+                            ]
+                        });
+                        let mut row =
+                            vec![m.msp_name, m.requested_email, m.status.as_str().to_owned()];
+                        // Blank where the MSP has not approved: its numbers are not the MSSP's to see.
+                        row.extend(
+                            (0..8).map(|i| counts.map(|c| c[i].to_string()).unwrap_or_default()),
+                        );
+                        row.push(time(m.requested_at));
+                        row.push(m.ended_at.or(m.decided_at).map(time).unwrap_or_default());
+                        row.push(m.end_reason.or(m.decision_reason).unwrap_or_default());
+                        row
+                    })
+                    .collect();
+                Ok((rows, next))
+            }
             Table::Companies(sort) => {
                 let page = match at {
                     Position::Page(page) => page,
@@ -234,6 +304,32 @@ impl Export {
 
 fn time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub async fn msps(
+    SignedIn(scope): SignedIn,
+    State(state): State<AppState>,
+    query: Result<Query<TableParams>, QueryRejection>,
+) -> Result<Response, ErrorResponse> {
+    let params = params(query)?;
+    let sort = app::associations::to_wire::sort(sort(&params, app::associations::MspSort::parse)?);
+    let status = match params.status.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(raw.parse().map_err(|_| {
+            ErrorResponse(AppError::BadRequest(format!(
+                "\"{raw}\" is not a request status."
+            )))
+        })?),
+    };
+    download(
+        state,
+        scope,
+        Owner::Own,
+        0,
+        Table::Msps(sort, status),
+        params,
+    )
+    .await
 }
 
 pub async fn own_companies(

@@ -48,6 +48,7 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/events", get(live::events))
         .route("/audit.csv", get(audit_csv::download))
+        .route("/mssp/msps.csv", get(inventory_csv::msps))
         .route("/msp/companies.csv", get(inventory_csv::own_companies))
         .route(
             "/msp/companies/{id}/assets.csv",

@@ -252,3 +252,28 @@ http_test!(
         assert_eq!(list("companies", "false").await.len(), 2);
     }
 );
+
+http_test!(
+    async fn the_msps_table_downloads_as_csv_with_counters_only_for_approved_msps(app) {
+        northwind_company(&app).await;
+        set_open(&app, "Northwind MSP", "Acme Dental", 2, 5).await;
+        let mssp = app.mssp_owner().await;
+        let csv = app.get("/mssp/msps.csv?sort=critical&dir=desc", Some(&mssp)).await;
+        assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+        let lines: Vec<&str> = csv.body.lines().collect();
+        assert_eq!(lines[0], "msp,admin_email,request_status,companies,agents,assets,open_findings,critical,high,medium,low,requested,decided_or_ended,reason");
+        assert!(lines[1].starts_with("Northwind MSP,admin@northwind-msp.test,APPROVED,1,0,0,7,2,5,0,0,"), "{}", lines[1]);
+        assert!(lines[2].starts_with("Contoso MSP,admin@contoso-msp.test,PENDING_APPROVAL,,,,,,,,,"), "{}", lines[2]);
+        assert_eq!(lines.len(), 3);
+        let filtered = app.get("/mssp/msps.csv?status=APPROVED&q=north", Some(&mssp)).await;
+        assert_eq!(filtered.body.lines().count(), 2, "{}", filtered.body);
+        assert_eq!(app.get("/mssp/msps.csv?status=nope", Some(&mssp)).await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(app.get("/mssp/msps.csv?sort=nope", Some(&mssp)).await.status, StatusCode::BAD_REQUEST);
+        // An MSP user, another MSSP and a visitor get nothing of this MSSP's table.
+        assert_eq!(app.get("/mssp/msps.csv", Some(&app.msp_admin().await)).await.status, StatusCode::NOT_FOUND);
+        let other = other_mssp(&app).await;
+        let theirs = app.get("/mssp/msps.csv", Some(&other)).await;
+        assert_eq!((theirs.status, theirs.body.lines().count()), (StatusCode::OK, 1), "{}", theirs.body);
+        assert_eq!(app.get("/mssp/msps.csv", None).await.status, StatusCode::UNAUTHORIZED);
+    }
+);

@@ -31,6 +31,43 @@ pub enum MspSort {
     Low,
 }
 
+impl MspSort {
+    pub const ALL: [Self; 11] = [
+        Self::MspName,
+        Self::Status,
+        Self::Requested,
+        Self::Companies,
+        Self::Agents,
+        Self::Assets,
+        Self::OpenFindings,
+        Self::Critical,
+        Self::High,
+        Self::Medium,
+        Self::Low,
+    ];
+
+    /// The spelling on the wire and in the CSV link.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MspName => "msp_name",
+            Self::Status => "status",
+            Self::Requested => "requested",
+            Self::Companies => "companies",
+            Self::Agents => "agents",
+            Self::Assets => "assets",
+            Self::OpenFindings => "open_findings",
+            Self::Critical => "critical",
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
 /// An approved MSP's inventory, as the MSPs table shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MspCounts {
@@ -118,7 +155,7 @@ pub async fn list_msps(
     descending: bool,
     page: u64,
 ) -> Result<MspTable, AppError> {
-    use domain::associations::{ListQuery, SortBy};
+    use domain::associations::ListQuery;
     crate::ssr::respond(
         async {
             let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
@@ -126,19 +163,7 @@ pub async fn list_msps(
             let query = ListQuery {
                 search: Some(search),
                 status,
-                sort: match sort {
-                    MspSort::MspName => SortBy::MspName,
-                    MspSort::Status => SortBy::Status,
-                    MspSort::Requested => SortBy::Requested,
-                    MspSort::Companies => SortBy::Companies,
-                    MspSort::Agents => SortBy::Agents,
-                    MspSort::Assets => SortBy::Assets,
-                    MspSort::OpenFindings => SortBy::OpenFindings,
-                    MspSort::Critical => SortBy::Critical,
-                    MspSort::High => SortBy::High,
-                    MspSort::Medium => SortBy::Medium,
-                    MspSort::Low => SortBy::Low,
-                },
+                sort: to_wire::sort(sort),
                 descending,
                 page,
                 per_page: PER_PAGE,
@@ -290,9 +315,27 @@ pub async fn current_msp_access() -> Result<Option<MspAccess>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-mod to_wire {
+pub mod to_wire {
     //! Domain → wire conversions (domain rows never cross the wire).
     use super::{MspAccess, MspRow, Notification, RequestState};
+
+    pub fn sort(sort: super::MspSort) -> domain::associations::SortBy {
+        use super::MspSort;
+        use domain::associations::SortBy;
+        match sort {
+            MspSort::MspName => SortBy::MspName,
+            MspSort::Status => SortBy::Status,
+            MspSort::Requested => SortBy::Requested,
+            MspSort::Companies => SortBy::Companies,
+            MspSort::Agents => SortBy::Agents,
+            MspSort::Assets => SortBy::Assets,
+            MspSort::OpenFindings => SortBy::OpenFindings,
+            MspSort::Critical => SortBy::Critical,
+            MspSort::High => SortBy::High,
+            MspSort::Medium => SortBy::Medium,
+            MspSort::Low => SortBy::Low,
+        }
+    }
 
     pub fn msp_row(row: domain::associations::MspRequest) -> MspRow {
         MspRow {

@@ -83,6 +83,21 @@ pub fn MspsPanel() -> AnyView {
             }
         }
     };
+    // The CSV of every page, with the table's search, status filter and order.
+    let csv_href = move || {
+        let mut query = vec![format!("sort={}", sort.get_untracked().as_str())];
+        let q = search.get_untracked();
+        if !q.trim().is_empty() {
+            query.push(format!("q={}", crate::util::encode_query_value(q.trim())));
+        }
+        if let Some(status) = status.get_untracked() {
+            query.push(format!("status={}", status.as_str()));
+        }
+        if descending.get_untracked() {
+            query.push("dir=desc".to_owned());
+        }
+        format!("/mssp/msps.csv?{}", query.join("&"))
+    };
     let header = move |column: MspSort, label: &'static str| {
         let numeric = !matches!(
             column,
@@ -160,6 +175,7 @@ pub fn MspsPanel() -> AnyView {
                                     <button type="button" class="button" disabled={ last >= total }
                                         on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
                                 </nav>
+                                <p class="table-actions"><a class="button small" href=csv_href() download rel="external">"Download CSV"</a></p>
                             }.into_any()
                         }
                     }
