@@ -18,7 +18,7 @@ await page.getByLabel('Email').fill('owner@demo-mssp.test');
 await page.getByLabel('Password').fill('portal-demo-1');
 await page.getByRole('button', { name: 'Sign in' }).click();
 await page.waitForURL(/\/mssp$/);
-const msp = await page.getByRole('link', { name: 'Northwind MSP' }).first().getAttribute('href');
+const msp = await page.locator('a[href^="/mssp/msps/"]').first().getAttribute('href');
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * q) - 1)];
 for (const path of ['/mssp', msp, `${msp}/companies`]) {
