@@ -12,7 +12,8 @@ use chrono::{DateTime, SubsecRound, Utc};
 use entity::{company, company_rollup};
 use portal_types::{CompanyName, TenantId, TenantKind};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select,
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 
 impl TenantOwned for company::Entity {
@@ -155,6 +156,24 @@ pub async fn delete(scoped: &Scoped<'_>, id: i64) -> Result<Deleted> {
         assets: rollup.total_assets,
         open_findings: rollup.open_findings,
     };
+    // Its open findings leave their catalogue entries' counters.
+    let open: Vec<(i64, i64)> = scoped
+        .own::<entity::finding::Entity>()
+        .select_only()
+        .column(entity::finding::Column::VulnerabilityId)
+        .column_as(entity::finding::Column::Id.count(), "n")
+        .filter(entity::finding::Column::CompanyId.eq(id))
+        .filter(entity::finding::Column::Status.eq(portal_types::FindingStatus::Open.as_str()))
+        .group_by(entity::finding::Column::VulnerabilityId)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let leaving = open
+        .into_iter()
+        .map(|(vulnerability, n)| (vulnerability, -n))
+        .collect();
+    crate::inventory::move_open_counts(&txn, scoped.db().engine(), scope.tenant_id(), &leaving)
+        .await?;
     // Everything under the company goes by cascade, in this transaction.
     scoped
         .delete_own::<company::Entity>()
@@ -320,7 +339,7 @@ async fn page_of(
     query: &ListQuery,
 ) -> Result<CompanyPage> {
     use company_rollup::Column as R;
-    use sea_orm::{Order, QuerySelect};
+    use sea_orm::Order;
     let search = crate::paging::search_text(query.search.as_deref())?;
     let offset = crate::paging::offset(query.page, query.per_page)?;
     let mut select = companies;

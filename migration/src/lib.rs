@@ -20,6 +20,7 @@ mod m20261127_000010_create_assets_and_findings;
 mod m20261127_000011_create_rollups_and_idempotency;
 mod m20261128_000012_index_inventory_tables;
 mod m20261128_000013_create_tenant_snapshots;
+mod m20261128_000014_count_open_findings_per_vulnerability;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_create_rollups_and_idempotency::Migration),
             Box::new(m20261128_000012_index_inventory_tables::Migration),
             Box::new(m20261128_000013_create_tenant_snapshots::Migration),
+            Box::new(m20261128_000014_count_open_findings_per_vulnerability::Migration),
         ]
     }
 }

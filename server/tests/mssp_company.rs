@@ -232,6 +232,36 @@ http_test!(
             assert_eq!(call(form, session).await, expected, "open_trend: {what}");
         }
 
+        // Top vulnerabilities: Global and an approved MSP's for the MSSP, its own for an MSP.
+        let top = |global: &str, msp: Option<&str>| {
+            let mut form = vec![("global", global.to_owned())];
+            form.extend(msp.map(|m| ("msp", m.to_owned())));
+            form
+        };
+        let call_top = |form: Vec<(&'static str, String)>, session: Option<String>| {
+            let app = &app;
+            async move {
+                let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let reply = app.call("top_vulnerabilities", &form, session.as_deref()).await;
+                (reply.status, reply.body)
+            }
+        };
+        let (status, body) = call_top(top("true", None), Some(mssp.clone())).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("CVE-2026-0001") && body.contains("Northwind MSP") && !body.contains("Initech"), "{body}");
+        for (form, session, expected, what) in [
+            (top("false", Some(&northwind)), Some(mssp.clone()), StatusCode::OK, "approved MSP"),
+            (top("false", Some(&contoso)), Some(mssp.clone()), StatusCode::NOT_FOUND, "pending MSP"),
+            (top("true", Some(&northwind)), Some(mssp.clone()), StatusCode::BAD_REQUEST, "Global of one MSP"),
+            (top("false", None), Some(mssp.clone()), StatusCode::NOT_FOUND, "an MSSP's own"),
+            (top("true", None), Some(msp_user.clone()), StatusCode::NOT_FOUND, "Global for an MSP"),
+            (top("false", Some(&northwind)), Some(contoso_user.clone()), StatusCode::NOT_FOUND, "another MSP's, by an MSP"),
+            (top("false", None), Some(msp_user.clone()), StatusCode::OK, "its own"),
+            (top("true", None), None, StatusCode::UNAUTHORIZED, "signed out"),
+        ] {
+            assert_eq!(call_top(form, session).await.0, expected, "top_vulnerabilities: {what}");
+        }
+
         // Northwind revokes: the very next requests refuse.
         assert_eq!(app.get(&format!("/mssp/msps/{northwind}/companies/{company}/assets.csv"), Some(&mssp)).await.status, StatusCode::OK);
         let db = &app.test_db.db;
@@ -242,5 +272,8 @@ http_test!(
         assert_eq!(app.call("company_findings", &table_args(Some(&northwind), &company, "severity"), Some(&mssp)).await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.call("msp_company", &[("msp", &northwind), ("id", &company)], Some(&mssp)).await.status, StatusCode::NOT_FOUND);
         assert_eq!(call(trend(Some(&northwind), None, "false"), Some(mssp.clone())).await, StatusCode::NOT_FOUND, "trend after revoke");
+        assert_eq!(call_top(top("false", Some(&northwind)), Some(mssp.clone())).await.0, StatusCode::NOT_FOUND, "top after revoke");
+        let (_, body) = call_top(top("true", None), Some(mssp.clone())).await;
+        assert_eq!(body, "[]", "Global lists nothing of a revoked MSP");
     }
 );

@@ -12,6 +12,7 @@ mod companies;
 mod company;
 mod summary;
 mod tables;
+mod top;
 mod trend;
 mod wire;
 
@@ -19,6 +20,7 @@ pub use companies::{CompaniesPage, MspCompaniesPage};
 pub use company::CompanyPage;
 pub use summary::{InventorySection, VulnerabilitySection, format_count};
 pub use tables::{CompanyRef, CompanyTables};
+pub use top::{TopEntry, TopVulnerabilities, top_vulnerabilities};
 pub use trend::{OpenTrend, TrendDay, TrendPanel, TrendTarget, open_trend};
 pub use wire::{
     AgentRow, AssetRow, AssetSort, AssetTable, CompanyDetail, CompanyRow, CompanySort,

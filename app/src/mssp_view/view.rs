@@ -3,7 +3,8 @@
 use super::{GlobalSummary, global_view, msp_path, msp_view, riskiest_msps, viewable_msps};
 use crate::components::{EmptyState, ErrorNotice, Panel};
 use crate::inventory::{
-    InventorySection, TrendPanel, TrendTarget, VulnerabilitySection, format_count,
+    InventorySection, TopVulnerabilities, TrendPanel, TrendTarget, VulnerabilitySection,
+    format_count,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,7 +41,10 @@ pub fn GlobalSections() -> impl IntoView {
         // Beside the Transition, not inside it: a resource created inside a Suspense's
         // closure can hydrate out of order.
         <TrendPanel target=Memo::new(|_| TrendTarget { global: true, ..TrendTarget::default() })/>
-        <RiskiestMsps/>
+        <div class="panel-pair">
+            <TopVulnerabilities global=true msp=Signal::stored(None)/>
+            <RiskiestMsps/>
+        </div>
     }
 }
 
@@ -131,6 +135,7 @@ pub fn MspViewPage() -> impl IntoView {
             })}
         </Transition>
         <TrendPanel target=Memo::new(move |_| TrendTarget { msp: Some(id.get()), ..TrendTarget::default() })/>
+        <TopVulnerabilities global=false msp=Signal::derive(move || Some(id.get()))/>
     }
 }
 

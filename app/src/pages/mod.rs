@@ -57,6 +57,7 @@ pub fn MspHome() -> impl IntoView {
             })}
         </Suspense>
         <crate::inventory::TrendPanel target=Memo::new(|_| crate::inventory::TrendTarget::default())/>
+        <crate::inventory::TopVulnerabilities global=false msp=Signal::stored(None)/>
         <crate::associations::AccessPanel/>
     }
 }

@@ -111,6 +111,7 @@ pub async fn generate(
         let tenant_id = msp_tenant(&txn, m, &password_hash, now).await?;
         let catalogue = catalogue(&txn, tenant_id, scale, &mut rng).await?;
         let mut names = HashSet::new();
+        let mut open_per_vulnerability = std::collections::BTreeMap::new();
         for _ in 0..scale.companies_per_msp {
             let name = company_name(&mut rng, &mut names);
             let msp = Msp {
@@ -119,9 +120,20 @@ pub async fn generate(
                 catalogue: &catalogue,
                 now,
             };
-            company_with_inventory(&txn, &msp, &name, &mut rng, &mut generated).await?;
+            company_with_inventory(
+                &txn,
+                &msp,
+                &name,
+                &mut rng,
+                &mut generated,
+                &mut open_per_vulnerability,
+            )
+            .await?;
             progress(generated.findings, total);
         }
+        let tenant = portal_types::TenantId(tenant_id);
+        crate::inventory::move_open_counts(&txn, db.engine(), tenant, &open_per_vulnerability)
+            .await?;
         txn.commit().await?;
         generated.msps += 1;
     }
@@ -295,13 +307,15 @@ struct Msp<'a> {
     now: DateTime<Utc>,
 }
 
-/// One company with its agents, assets and findings, and its exact roll-up.
+/// One company with its agents, assets and findings, and its exact roll-up; adds its open
+/// findings to each catalogue entry's count in `open_per_vulnerability`.
 async fn company_with_inventory(
     txn: &DatabaseTransaction,
     msp: &Msp<'_>,
     name: &str,
     rng: &mut ChaCha8Rng,
     generated: &mut Generated,
+    open_per_vulnerability: &mut std::collections::BTreeMap<i64, i64>,
 ) -> Result<()> {
     let Msp {
         tenant_id,
@@ -456,6 +470,7 @@ async fn company_with_inventory(
             let open = rng.gen_bool(0.9);
             if open {
                 rollup.add_open_finding(vuln.severity, 1);
+                *open_per_vulnerability.entry(*vulnerability_id).or_default() += 1;
             }
             let first_seen = now - Duration::days(rng.gen_range(1..90));
             findings.push(finding::ActiveModel {

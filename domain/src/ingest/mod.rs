@@ -370,6 +370,8 @@ async fn diff_findings(
 
     // Reopened, or open with a new severity: (id, severity it takes).
     let mut set_open: Vec<(i64, Severity)> = Vec::new();
+    // How each catalogue entry's open findings move.
+    let mut open_per_vulnerability: BTreeMap<i64, i64> = BTreeMap::new();
     let mut new_rows = Vec::new();
     for (key, reported) in &report.assets {
         let asset_id = assets.ids[key];
@@ -379,6 +381,7 @@ async fn diff_findings(
                 None => {
                     summary.findings_opened += 1;
                     delta.add_open_finding(finding.severity, 1);
+                    *open_per_vulnerability.entry(vulnerability_id).or_default() += 1;
                     new_rows.push(finding::ActiveModel {
                         tenant_id: Set(agent.tenant_id.0),
                         company_id: Set(agent.company_id),
@@ -402,6 +405,7 @@ async fn diff_findings(
                         delta.add_open_finding(old.severity, -1);
                     } else {
                         summary.findings_reopened += 1;
+                        *open_per_vulnerability.entry(vulnerability_id).or_default() += 1;
                     }
                     delta.add_open_finding(finding.severity, 1);
                     set_open.push((old.id, finding.severity));
@@ -413,9 +417,10 @@ async fn diff_findings(
     // last seen in its asset's previous report; findings are grouped by that moment (usually
     // one for the whole report) so each group is one statement.
     let mut fixed: BTreeMap<DateTime<Utc>, Vec<i64>> = BTreeMap::new();
-    for (&(asset_id, _), old) in stored.iter().filter(|(_, old)| old.open) {
+    for (&(asset_id, vulnerability_id), old) in stored.iter().filter(|(_, old)| old.open) {
         summary.findings_fixed += 1;
         delta.add_open_finding(old.severity, -1);
+        *open_per_vulnerability.entry(vulnerability_id).or_default() -= 1;
         let last_seen = assets
             .previously_seen
             .get(&asset_id)
@@ -463,7 +468,7 @@ async fn diff_findings(
             update_findings(txn, engine, agent, list, fix).await?;
         }
     }
-    Ok(())
+    crate::inventory::move_open_counts(txn, engine, agent.tenant_id, &open_per_vulnerability).await
 }
 
 /// Sets `values` on the agent's company's findings `ids`.

@@ -11,11 +11,14 @@ use sea_orm::{
 use std::collections::HashMap;
 
 mod tables;
+mod top;
 mod trend;
 
 pub use tables::{
     AssetRow, AssetSort, Cursor, FindingRow, FindingSort, Page, TableQuery, assets, open_findings,
 };
+pub(crate) use top::move_open_counts;
+pub use top::{TopOf, TopVulnerability, top_vulnerabilities};
 pub use trend::{MAX_TREND_DAYS, TrendOf, TrendPoint, trend};
 
 /// Counters summed over companies.
