@@ -125,6 +125,12 @@ pub fn current_user() -> Result<Option<CurrentUser>, AppError> {
     }))
 }
 
+/// The request's scope, resolved once: a page runs several server functions while it renders,
+/// and they all read the scope as of the request (its approved MSPs), asking the database
+/// once. The session middleware puts an empty one in each request's extensions.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeMemo(std::sync::Arc<std::sync::OnceLock<Scope>>);
+
 /// The scope of the signed-in principal, refusing anonymous callers and, when `kind` is
 /// given, principals of the other kind of tenant (as "not found").
 pub async fn scope_of(kind: Option<TenantKind>) -> Result<Scope, AppError> {
@@ -132,7 +138,20 @@ pub async fn scope_of(kind: Option<TenantKind>) -> Result<Scope, AppError> {
     // after the reactive owner that started it is gone.
     let state = state()?;
     let principal = principal()?.ok_or(AppError::Unauthenticated)?;
-    let scope = Scope::resolve(&state.db, principal).await?;
+    let memo =
+        use_context::<Parts>().and_then(|parts| parts.extensions.get::<ScopeMemo>().cloned());
+    let scope = match memo.as_ref().and_then(|memo| memo.0.get()) {
+        Some(scope) => scope.clone(),
+        None => {
+            let scope = Scope::resolve(&state.db, principal).await?;
+            if let Some(memo) = &memo {
+                // Another server function of the same request may have got there first; its
+                // scope is the same.
+                let _ = memo.0.set(scope.clone());
+            }
+            scope
+        }
+    };
     if let Some(kind) = kind {
         scope.require_kind(kind)?;
     }
