@@ -1,7 +1,8 @@
 //! The MSSP's and MSP's dashboard reads on the 10 M-finding demo set, each with the scope
 //! resolution every server function starts with: Global (every MSP approved), one MSP's view,
-//! the company selector, the riskiest MSPs, the trends, the MSPs, companies, assets and
-//! findings tables (first page, and a findings page deep in a company by keyset).
+//! the company selector, the riskiest MSPs, the top vulnerabilities, the trends, and the MSPs,
+//! companies, assets and findings tables (first page, and a findings page deep in a company by
+//! keyset). The database is migrated first, as the server would.
 //!
 //! ```text
 //! DATABASE_URL=sqlite:///tmp/demo10m.db mssp-portal demo --reset --msps 100 \
@@ -15,7 +16,7 @@
 use domain::associations::{self, Decision, Status};
 use domain::companies::{ListQuery, SortBy};
 use domain::db::PoolSettings;
-use domain::inventory::{self, AssetSort, Cursor, FindingSort, TableQuery, TrendOf};
+use domain::inventory::{self, AssetSort, Cursor, FindingSort, TableQuery, TopOf, TrendOf};
 use domain::{Db, Owner, Scope};
 use sea_orm::{ConnectionTrait, Statement};
 use std::time::{Duration, Instant};
@@ -213,6 +214,34 @@ fn main() {
                     .expect("risky");
             }
         })
+        .await;
+        bench(
+            "top vulnerabilities, Global (top 10)",
+            &db,
+            &mssp_principal,
+            |s| {
+                let db = &db;
+                async move {
+                    inventory::top_vulnerabilities(&db.scoped(&s), TopOf::Global, 10)
+                        .await
+                        .expect("top");
+                }
+            },
+        )
+        .await;
+        bench(
+            "top vulnerabilities, one MSP (top 10)",
+            &db,
+            &mssp_principal,
+            |s| {
+                let db = &db;
+                async move {
+                    inventory::top_vulnerabilities(&db.scoped(&s), TopOf::Tenant(owner), 10)
+                        .await
+                        .expect("top");
+                }
+            },
+        )
         .await;
         bench("Global trend, 90 days", &db, &mssp_principal, |s| {
             let db = &db;
