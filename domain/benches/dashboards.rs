@@ -117,6 +117,7 @@ fn main() {
         let db = Db::connect(&url, &PoolSettings::default())
             .await
             .expect("connect");
+        db.migrate().await.expect("migrate");
         let raw = sea_orm::Database::connect(&url).await.expect("connect");
         approve_all(&db, &raw).await;
         let mssp = scope_of(&db, &raw, MSSP.0, MSSP.1).await;
