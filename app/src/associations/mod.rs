@@ -8,10 +8,12 @@ use leptos::prelude::*;
 use portal_types::{AppError, AssociationStatus};
 use serde::{Deserialize, Serialize};
 
+mod msp_side;
 mod reason;
 mod view;
+pub use msp_side::{AccessPanel, NotificationBell};
 pub use reason::{ReasonDialog, provide_reason_choice};
-pub use view::{AccessPanel, MspsPanel, NotificationBell};
+pub use view::{MspsPanel, StatusBadge};
 
 /// Columns the MSPs table sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
