@@ -6,11 +6,11 @@
 //! deep into a large company costs what the first does.
 
 use super::summary::format_count;
-use super::{
-    AssetSort, AssetTable, FindingSort, FindingTable, KeysetPage, company_assets, company_findings,
-    company_path,
-};
-use crate::components::{EmptyState, ErrorNotice, Panel, When};
+use super::{KeysetPage, company_path};
+use crate::components::{EmptyState, ErrorNotice, Panel};
+use kinds::{Assets, CompanyTable, Findings};
+
+mod kinds;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -126,26 +126,6 @@ const fn column<S>(label: &'static str, sort: Option<S>, numeric: bool) -> Colum
     }
 }
 
-const ASSET_COLUMNS: [Column<AssetSort>; 9] = [
-    column("Hostname", Some(AssetSort::Name), false),
-    column("IP", None, false),
-    column("OS", None, false),
-    column("Source", None, false),
-    column("Last seen", Some(AssetSort::LastSeen), false),
-    column("Critical", None, true),
-    column("High", None, true),
-    column("Medium", None, true),
-    column("Low", None, true),
-];
-
-const FINDING_COLUMNS: [Column<FindingSort>; 5] = [
-    column("Vulnerability", None, false),
-    column("Severity", Some(FindingSort::Severity), false),
-    column("CVSS", None, true),
-    column("Asset", None, false),
-    column("First seen", Some(FindingSort::FirstSeen), false),
-];
-
 /// The header row: sortable columns are links that sort by them (again: the other way). The
 /// links follow the address, which the other table on the page may change.
 fn header_row<S: Copy + PartialEq + Send + Sync + 'static>(
@@ -199,8 +179,8 @@ struct Place {
 #[component]
 pub fn CompanyTables(company: Memo<CompanyRef>) -> impl IntoView {
     view! {
-        <AssetsPanel company/>
-        <FindingsPanel company/>
+        {table_panel::<Assets>(company)}
+        {table_panel::<Findings>(company)}
     }
 }
 
@@ -301,37 +281,29 @@ fn pager<R>(
     .into_any()
 }
 
-#[component]
-fn AssetsPanel(company: Memo<CompanyRef>) -> impl IntoView {
+/// One table's panel: search, then the table, refetched (dimmed meanwhile) when its part of
+/// the address changes.
+fn table_panel<T: CompanyTable>(company: Memo<CompanyRef>) -> impl IntoView {
     let params = use_query_map();
-    let state =
-        Memo::new(move |_| params.with(|p| Keys { prefix: "assets" }.read(p, AssetSort::parse)));
+    let state = Memo::new(move |_| params.with(|p| Keys { prefix: T::PREFIX }.read(p, T::parse)));
     let q = Memo::new(move |_| state.with(|s| s.q.clone()));
     let table = Resource::new(
         move || (company.get(), state.get()),
         |(company, s)| async move {
-            let page = company_assets(
-                company.msp,
-                company.id,
-                s.q.clone(),
-                s.sort,
-                s.descending,
-                s.after,
-                s.before,
-            )
-            .await;
+            let page = T::fetch(company, s.clone()).await;
             page.map(|page| (page, s, company))
         },
     );
     let (pending, set_pending) = crate::components::transition_pending();
+    let loading = format!("Loading {}…", T::TITLE.to_lowercase());
     view! {
-        <Panel id="assets" title="Assets">
-            <SearchForm company keys="assets" label="Search assets" placeholder="Hostname, IP or OS" q/>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading assets…"</div> } set_pending=set_pending>
+        <Panel id=T::PREFIX title=T::TITLE>
+            <SearchForm company keys=T::PREFIX label=T::SEARCH.0 placeholder=T::SEARCH.1 q/>
+            <Transition fallback=move || view! { <div class="skeleton" aria-busy="true">{loading.clone()}</div> } set_pending=set_pending>
                 <div class:pending=move || pending.get() aria-busy=move || pending.get().to_string()>
                     {move || Suspend::new(async move {
                         match table.await {
-                            Ok((page, s, company)) => view! { <Assets page s company/> }.into_any(),
+                            Ok((page, s, company)) => table_view::<T>(page, s, company),
                             Err(AppError::NotFound) => ().into_any(),
                             Err(AppError::BadRequest(message)) => view! { <div class="notice error" role="alert">{message}</div> }.into_any(),
                             Err(error) => view! { <ErrorNotice error/> }.into_any(),
@@ -343,155 +315,35 @@ fn AssetsPanel(company: Memo<CompanyRef>) -> impl IntoView {
     }
 }
 
-#[component]
-fn Assets(page: AssetTable, s: TableState<AssetSort>, company: CompanyRef) -> AnyView {
-    let at = Place {
-        path: company.path(),
-        params: use_query_map(),
-        keys: Keys { prefix: "assets" },
-    };
+/// A page of one table: its rows, the pager and the CSV link; or its empty state.
+fn table_view<T: CompanyTable>(
+    page: KeysetPage<T::Row>,
+    s: TableState<T::Sort>,
+    company: CompanyRef,
+) -> AnyView {
     if page.rows.is_empty() {
         let (title, hint) = if s.q.trim().is_empty() {
-            (
-                "No assets yet",
-                "Assets appear as agents and external scans report them.",
-            )
+            T::EMPTY
         } else {
-            ("No assets match", "Try other words, or clear the search.")
+            T::NO_MATCH
         };
         return view! { <EmptyState title>{hint}</EmptyState> }.into_any();
     }
-    let header = header_row(&ASSET_COLUMNS, &s, at.clone(), AssetSort::as_str);
-    let csv = csv_link(company, "assets", &s.q, s.sort.as_str(), s.descending);
-    let pager = pager(
-        "Assets pages",
-        &page,
-        at,
-        page.rows.first().map(|r| r.id),
-        page.rows.last().map(|r| r.id),
-    );
-    view! {
-        <div class="table-scroll">
-            <table class="table">
-                <caption class="visually-hidden">"Assets"</caption>
-                <thead><tr>{header}</tr></thead>
-                <tbody>
-                    {page.rows.into_iter().map(|a| {
-                        let key = a.hostname.clone().or(a.ip.clone()).unwrap_or_default();
-                        view! {
-                            <tr data-asset=key>
-                                <th scope="row">{a.hostname.unwrap_or_else(|| "—".to_owned())}</th>
-                                <td>{a.ip.unwrap_or_default()}</td>
-                                <td>{a.os.unwrap_or_default()}</td>
-                                <td>{a.source.label()}</td>
-                                <td class="nowrap"><When at=a.last_seen_at/></td>
-                                <td class="num">{format_count(a.critical)}</td>
-                                <td class="num">{format_count(a.high)}</td>
-                                <td class="num">{format_count(a.medium)}</td>
-                                <td class="num">{format_count(a.low)}</td>
-                            </tr>
-                        }.into_any()
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        {pager}
-        <p class="table-actions"><a class="button small" href=csv download rel="external">"Download CSV"</a></p>
-    }
-    .into_any()
-}
-
-#[component]
-fn FindingsPanel(company: Memo<CompanyRef>) -> impl IntoView {
-    let params = use_query_map();
-    let state = Memo::new(move |_| {
-        params.with(|p| Keys { prefix: "findings" }.read(p, FindingSort::parse))
-    });
-    let q = Memo::new(move |_| state.with(|s| s.q.clone()));
-    let table = Resource::new(
-        move || (company.get(), state.get()),
-        |(company, s)| async move {
-            let page = company_findings(
-                company.msp,
-                company.id,
-                s.q.clone(),
-                s.sort,
-                s.descending,
-                s.after,
-                s.before,
-            )
-            .await;
-            page.map(|page| (page, s, company))
-        },
-    );
-    let (pending, set_pending) = crate::components::transition_pending();
-    view! {
-        <Panel id="findings" title="Open findings">
-            <SearchForm company keys="findings" label="Search findings" placeholder="CVE, title or asset" q/>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading findings…"</div> } set_pending=set_pending>
-                <div class:pending=move || pending.get() aria-busy=move || pending.get().to_string()>
-                    {move || Suspend::new(async move {
-                        match table.await {
-                            Ok((page, s, company)) => view! { <Findings page s company/> }.into_any(),
-                            Err(AppError::NotFound) => ().into_any(),
-                            Err(AppError::BadRequest(message)) => view! { <div class="notice error" role="alert">{message}</div> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        }
-                    })}
-                </div>
-            </Transition>
-        </Panel>
-    }
-}
-
-#[component]
-fn Findings(page: FindingTable, s: TableState<FindingSort>, company: CompanyRef) -> AnyView {
     let at = Place {
         path: company.path(),
         params: use_query_map(),
-        keys: Keys { prefix: "findings" },
+        keys: Keys { prefix: T::PREFIX },
     };
-    if page.rows.is_empty() {
-        let (title, hint) = if s.q.trim().is_empty() {
-            (
-                "No open findings",
-                "Nothing reported is open on this company's assets.",
-            )
-        } else {
-            ("No findings match", "Try other words, or clear the search.")
-        };
-        return view! { <EmptyState title>{hint}</EmptyState> }.into_any();
-    }
-    let header = header_row(&FINDING_COLUMNS, &s, at.clone(), FindingSort::as_str);
-    let csv = csv_link(company, "findings", &s.q, s.sort.as_str(), s.descending);
-    let pager = pager(
-        "Findings pages",
-        &page,
-        at,
-        page.rows.first().map(|r| r.id),
-        page.rows.last().map(|r| r.id),
-    );
+    let header = header_row(T::COLUMNS, &s, at.clone(), T::as_str);
+    let csv = csv_link(company, T::PREFIX, &s.q, T::as_str(s.sort), s.descending);
+    let (first, last) = (page.rows.first().map(T::id), page.rows.last().map(T::id));
+    let pager = pager(T::PAGES, &page, at, first, last);
     view! {
         <div class="table-scroll">
             <table class="table">
-                <caption class="visually-hidden">"Open findings"</caption>
+                <caption class="visually-hidden">{T::TITLE}</caption>
                 <thead><tr>{header}</tr></thead>
-                <tbody>
-                    {page.rows.into_iter().map(|f| {
-                        let class = format!("badge sev-{}", f.severity.as_str());
-                        let key = f.vulnerability.clone();
-                        let cvss = f.cvss_tenths.map(|t| format!("{:.1}", f64::from(t) / 10.0)).unwrap_or_default();
-                        view! {
-                            <tr data-finding=key>
-                                <th scope="row"><code>{f.vulnerability}</code>" "<span class="muted">{f.title}</span></th>
-                                <td><span class=class>{f.severity.label()}</span></td>
-                                <td class="num">{cvss}</td>
-                                <td>{f.asset}</td>
-                                <td class="nowrap"><When at=f.first_seen_at/></td>
-                            </tr>
-                        }.into_any()
-                    }).collect_view()}
-                </tbody>
+                <tbody>{page.rows.into_iter().map(T::row).collect_view()}</tbody>
             </table>
         </div>
         {pager}
