@@ -191,10 +191,7 @@ pub async fn company_assets(
             let (state, scope, owner) = ssr::owner(msp).await?;
             let query = domain::inventory::TableQuery {
                 search: Some(search),
-                sort: match sort {
-                    AssetSort::Name => domain::inventory::AssetSort::Name,
-                    AssetSort::LastSeen => domain::inventory::AssetSort::LastSeen,
-                },
+                sort: ssr::asset_sort(sort),
                 descending,
                 cursor: ssr::cursor(after, before)?,
                 per_page: PER_PAGE,
@@ -225,10 +222,7 @@ pub async fn company_findings(
             let (state, scope, owner) = ssr::owner(msp).await?;
             let query = domain::inventory::TableQuery {
                 search: Some(search),
-                sort: match sort {
-                    FindingSort::Severity => domain::inventory::FindingSort::Severity,
-                    FindingSort::FirstSeen => domain::inventory::FindingSort::FirstSeen,
-                },
+                sort: ssr::finding_sort(sort),
                 descending,
                 cursor: ssr::cursor(after, before)?,
                 per_page: PER_PAGE,
@@ -372,6 +366,20 @@ pub mod ssr {
             CompanySort::High => SortBy::High,
             CompanySort::Medium => SortBy::Medium,
             CompanySort::Low => SortBy::Low,
+        }
+    }
+
+    pub fn asset_sort(sort: AssetSort) -> domain::inventory::AssetSort {
+        match sort {
+            AssetSort::Name => domain::inventory::AssetSort::Name,
+            AssetSort::LastSeen => domain::inventory::AssetSort::LastSeen,
+        }
+    }
+
+    pub fn finding_sort(sort: FindingSort) -> domain::inventory::FindingSort {
+        match sort {
+            FindingSort::Severity => domain::inventory::FindingSort::Severity,
+            FindingSort::FirstSeen => domain::inventory::FindingSort::FirstSeen,
         }
     }
 
