@@ -125,12 +125,23 @@ pub async fn assets(
         descending: query.descending,
     };
     let total = rows.clone().count(scoped.conn()).await?;
-    let page = keyset
-        .page(scoped.conn(), rows, in_company, query.cursor, per_page)
+    let Page {
+        rows: assets,
+        total,
+        has_previous,
+        has_next,
+    } = keyset
+        .page(
+            scoped.conn(),
+            rows,
+            in_company,
+            query.cursor,
+            per_page,
+            total,
+        )
         .await?;
-    let open = open_counts(scoped, owner, page.rows.iter().map(|a| a.id).collect()).await?;
-    let rows = page
-        .rows
+    let open = open_counts(scoped, owner, assets.iter().map(|a| a.id).collect()).await?;
+    let rows = assets
         .into_iter()
         .map(|a| {
             Ok(AssetRow {
@@ -147,8 +158,8 @@ pub async fn assets(
     Ok(Page {
         rows,
         total,
-        has_previous: page.has_previous,
-        has_next: page.has_next,
+        has_previous,
+        has_next,
     })
 }
 
@@ -253,15 +264,26 @@ pub async fn open_findings(
         },
     };
     let total = rows.clone().count(scoped.conn()).await?;
-    let page = keyset
-        .page(scoped.conn(), rows, in_company, query.cursor, per_page)
-        .await?;
-    let rows = describe_findings(scoped, owner, page.rows).await?;
-    Ok(Page {
-        rows,
+    let Page {
+        rows: findings,
         total,
-        has_previous: page.has_previous,
-        has_next: page.has_next,
+        has_previous,
+        has_next,
+    } = keyset
+        .page(
+            scoped.conn(),
+            rows,
+            in_company,
+            query.cursor,
+            per_page,
+            total,
+        )
+        .await?;
+    Ok(Page {
+        rows: describe_findings(scoped, owner, findings).await?,
+        total,
+        has_previous,
+        has_next,
     })
 }
 
@@ -328,9 +350,9 @@ impl<E: EntityTrait> Keyset<E>
 where
     E::Model: Sync,
 {
-    /// The page of `rows` at `cursor`. The row a cursor names is looked up in `named` (the
-    /// table's rows before search and status filters), so a row that has since left the
-    /// table still marks the place.
+    /// The page of `rows` (`total` in all) at `cursor`. The row a cursor names is looked up
+    /// in `named` (the table's rows before search and status filters), so a row that has since
+    /// left the table still marks the place.
     async fn page(
         &self,
         conn: &DatabaseConnection,
@@ -338,6 +360,7 @@ where
         named: Select<E>,
         cursor: Cursor,
         per_page: u64,
+        total: u64,
     ) -> Result<Page<E::Model>> {
         let (id, forward) = match cursor {
             Cursor::First => (None, true),
@@ -359,7 +382,7 @@ where
         };
         Ok(Page {
             rows,
-            total: 0,
+            total,
             has_previous,
             has_next,
         })
