@@ -42,6 +42,8 @@ pub struct Db {
     pub(crate) hub: crate::live::Hub,
     /// How long a pending association request waits for a decision.
     pub(crate) request_expiry: chrono::Duration,
+    /// MSSP dashboard aggregates remembered briefly, when the operator turned it on.
+    pub(crate) dashboards: Option<crate::inventory::DashboardCache>,
 }
 
 impl Db {
@@ -72,6 +74,7 @@ impl Db {
             engine,
             hub: crate::live::Hub::default(),
             request_expiry: chrono::Duration::days(crate::associations::DEFAULT_EXPIRY_DAYS),
+            dashboards: None,
         })
     }
 

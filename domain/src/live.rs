@@ -78,6 +78,16 @@ impl Db {
         txn: DatabaseTransaction,
         changes: &[Change],
     ) -> Result<()> {
+        let committed = self.commit_and_notify(txn, changes).await;
+        if let Some(cache) = &self.dashboards {
+            // At once on this instance, so the writer's next read already misses; the other
+            // instances drop theirs when the notification reaches them.
+            cache.forget_if_changed(changes);
+        }
+        committed
+    }
+
+    async fn commit_and_notify(&self, txn: DatabaseTransaction, changes: &[Change]) -> Result<()> {
         match self.backend() {
             DbBackend::Postgres => {
                 for change in unique(changes) {

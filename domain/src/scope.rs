@@ -93,7 +93,7 @@ impl Scope {
 
 /// Whose data a read is about: the caller's own tenant's (an MSP's), or an MSP's that has
 /// approved the caller (an MSSP's). Anyone else's is "not found".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Owner {
     Own,
     Msp(TenantId),

@@ -20,6 +20,8 @@ pub const ENV_KEYS: &[&str] = &[
     "TRUST_FORWARDED_FOR",
     "PUBLIC_ORIGIN",
     "SHUTDOWN_GRACE_SECS",
+    "ASSOCIATION_EXPIRY_DAYS",
+    "DASHBOARD_CACHE_SECS",
     "DATA_DIR",
     "SMTP_URL",
     "MAIL_FROM",
@@ -55,6 +57,9 @@ pub struct Config {
     pub shutdown_grace_secs: u64,
     /// Days a pending association request waits for the MSP's decision before it expires.
     pub association_expiry_days: u32,
+    /// Seconds an MSSP's dashboard aggregates are remembered (0: never). Dashboards lag new
+    /// findings by at most this; association changes show at once.
+    pub dashboard_cache_secs: u64,
     /// Folder for the default SQLite database and other local files.
     pub data_dir: PathBuf,
     /// The mail server: `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=required`
@@ -78,6 +83,7 @@ impl Default for Config {
             public_origin: None,
             shutdown_grace_secs: 10,
             association_expiry_days: 14,
+            dashboard_cache_secs: 5,
             data_dir: PathBuf::from("data"),
             smtp_url: None,
             mail_from: "MSSP Portal <no-reply@localhost>".to_owned(),
@@ -115,6 +121,9 @@ impl Config {
         }
         if !(1..=365).contains(&self.association_expiry_days) {
             return Err("ASSOCIATION_EXPIRY_DAYS must be from 1 to 365".to_owned());
+        }
+        if self.dashboard_cache_secs > 300 {
+            return Err("DASHBOARD_CACHE_SECS must be from 0 to 300".to_owned());
         }
         if self.database_max_connections == 0 {
             return Err("DATABASE_MAX_CONNECTIONS must be at least 1".to_owned());
@@ -175,6 +184,7 @@ impl fmt::Debug for Config {
             .field("public_origin", &self.public_origin)
             .field("shutdown_grace_secs", &self.shutdown_grace_secs)
             .field("association_expiry_days", &self.association_expiry_days)
+            .field("dashboard_cache_secs", &self.dashboard_cache_secs)
             .field("data_dir", &self.data_dir)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)

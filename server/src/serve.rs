@@ -71,6 +71,13 @@ pub fn same_origin(config: &Config) -> SameOrigin {
 /// Runs the portal until SIGINT or SIGTERM, then gives in-flight requests
 /// `shutdown_grace_secs` to finish.
 pub async fn run(config: Config, db: Db, banner: impl FnOnce(&str)) -> Result<(), String> {
+    let db = match config.dashboard_cache_secs {
+        0 => db,
+        secs => db
+            .with_dashboard_cache(Duration::from_secs(secs))
+            .await
+            .map_err(|e| format!("cannot listen for association changes: {e}"))?,
+    };
     let state = app_state(&config, db.clone());
     let mailer = crate::mailer::Mailer::from_config(&config)?;
     let router = crate::router::build(state, same_origin(&config));

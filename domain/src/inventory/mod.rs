@@ -10,9 +10,13 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
+mod cache;
 mod tables;
 mod top;
 mod trend;
+
+pub use cache::DashboardCache;
+pub(crate) use cache::Query;
 
 pub use tables::{
     AssetRow, AssetSort, Cursor, FindingRow, FindingSort, Page, TableQuery, assets, open_findings,
@@ -47,13 +51,18 @@ pub async fn own_posture(scoped: &Scoped<'_>) -> Result<Posture> {
 /// One approved MSP's posture, for its MSSP. Any other MSP is "not found".
 pub async fn msp_posture(scoped: &Scoped<'_>, msp: TenantId) -> Result<Posture> {
     scoped.scope().require_kind(TenantKind::Mssp)?;
-    sum_rollups(scoped, scoped.of_approved_msp(msp)?).await
+    let rollups = scoped.of_approved_msp(msp)?;
+    scoped
+        .remembered(Query::MspPosture(msp), sum_rollups(scoped, rollups))
+        .await
 }
 
 /// The MSSP's global posture: summed over every MSP that has approved it, and over no other.
 pub async fn global_posture(scoped: &Scoped<'_>) -> Result<Posture> {
     scoped.scope().require_kind(TenantKind::Mssp)?;
-    sum_rollups(scoped, scoped.approved()).await
+    scoped
+        .remembered(Query::GlobalPosture, sum_rollups(scoped, scoped.approved()))
+        .await
 }
 
 /// An MSP the MSSP may view now, for its company selector.
@@ -67,14 +76,16 @@ pub struct ViewableMsp {
 pub async fn viewable_msps(scoped: &Scoped<'_>) -> Result<Vec<ViewableMsp>> {
     scoped.scope().require_kind(TenantKind::Mssp)?;
     let ids = scoped.scope().approved_msps().iter().map(|t| t.0);
-    let rows: Vec<(i64, String)> = tenant::Entity::find()
+    let names = tenant::Entity::find()
         .select_only()
         .column(tenant::Column::Id)
         .column(tenant::Column::Name)
         .filter(tenant::Column::Id.is_in(ids))
         .order_by_asc(tenant::Column::NameKey)
-        .into_tuple()
-        .all(scoped.conn())
+        .into_tuple::<(i64, String)>()
+        .all(scoped.conn());
+    let rows = scoped
+        .remembered(Query::ViewableMsps, async { Ok(names.await?) })
         .await?;
     Ok(rows
         .into_iter()
@@ -87,16 +98,11 @@ pub async fn viewable_msps(scoped: &Scoped<'_>) -> Result<Vec<ViewableMsp>> {
 
 /// One MSP the caller (an MSSP) may view now, or "not found".
 pub async fn viewable_msp(scoped: &Scoped<'_>, msp: TenantId) -> Result<ViewableMsp> {
-    scoped.scope().require_kind(TenantKind::Mssp)?;
-    if !scoped.scope().approved_msps().contains(&msp) {
-        return Err(crate::Error::NotFound);
-    }
-    let name = tenant::Entity::find_by_id(msp.0)
-        .one(scoped.conn())
+    viewable_msps(scoped)
         .await?
-        .ok_or(crate::Error::NotFound)?
-        .name;
-    Ok(ViewableMsp { id: msp, name })
+        .into_iter()
+        .find(|m| m.id == msp)
+        .ok_or(crate::Error::NotFound)
 }
 
 /// An MSP's open findings, for the riskiest-MSPs list.
@@ -117,7 +123,7 @@ pub async fn riskiest_msps(scoped: &Scoped<'_>, limit: u64) -> Result<Vec<MspRis
         .map(|m| (m.id, m.name))
         .collect();
     let total = |column: R| Expr::col(column).sum().cast_as(Alias::new("BIGINT"));
-    let rows: Vec<(i64, i64, i64, i64, i64, i64)> = scoped
+    let riskiest = scoped
         .approved::<company_rollup::Entity>()
         .select_only()
         .column(R::TenantId)
@@ -134,8 +140,10 @@ pub async fn riskiest_msps(scoped: &Scoped<'_>, limit: u64) -> Result<Vec<MspRis
         .order_by(total(R::OpenLow), Order::Desc)
         .order_by_asc(R::TenantId)
         .limit(limit)
-        .into_tuple()
-        .all(scoped.conn())
+        .into_tuple::<(i64, i64, i64, i64, i64, i64)>()
+        .all(scoped.conn());
+    let rows = scoped
+        .remembered(Query::Riskiest(limit), async { Ok(riskiest.await?) })
         .await?;
     Ok(rows
         .into_iter()
@@ -192,12 +200,17 @@ pub async fn postures_of(
         .group_by(R::TenantId);
     let rows = posture_columns(select)
         .into_model::<Row>()
-        .all(scoped.conn())
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (TenantId(r.tenant_id), r.posture))
-        .collect())
+        .all(scoped.conn());
+    let postures = async {
+        Ok(rows
+            .await?
+            .into_iter()
+            .map(|r| (TenantId(r.tenant_id), r.posture))
+            .collect())
+    };
+    scoped
+        .remembered(Query::Postures(msps.to_vec()), postures)
+        .await
 }
 
 /// `select` with the [`Posture`] columns: counts and sums over the roll-ups it selects.

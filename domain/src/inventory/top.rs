@@ -2,7 +2,7 @@
 //! entry's counter (kept exact by ingest, company deletion and the demo generator), so the
 //! list is an index read however many findings there are.
 
-use super::ViewableMsp;
+use super::{Query, ViewableMsp};
 use crate::batch::{self, one_of};
 use crate::{Engine, Error, Owner, Result, Scoped};
 use entity::vulnerability;
@@ -14,7 +14,7 @@ use sea_orm::{
 use std::collections::{BTreeMap, HashMap};
 
 /// Whose top list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TopOf {
     /// Every MSP that has approved the caller (an MSSP); each entry names its MSP.
     Global,
@@ -55,14 +55,16 @@ pub async fn top_vulnerabilities(
         }
         TopOf::Tenant(owner) => (scoped.of::<vulnerability::Entity>(owner)?, None),
     };
-    let rows = select
+    let top = select
         .filter(V::OpenFindings.gt(0))
         .filter(V::Severity.ne(Severity::Info.as_str()))
         .order_by(V::OpenFindings, Order::Desc)
         .order_by_with_nulls(V::CvssTenths, Order::Desc, NullOrdering::Last)
         .order_by_asc(V::Id)
         .limit(limit)
-        .all(scoped.conn())
+        .all(scoped.conn());
+    let rows = scoped
+        .remembered(Query::Top(of, limit), async { Ok(top.await?) })
         .await?;
     rows.into_iter()
         .map(|v| {

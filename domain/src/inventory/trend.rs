@@ -1,13 +1,17 @@
 //! Open findings per day, from the daily snapshots: a tenant's (its own row per day), the
 //! Global view's (approved MSPs' rows summed per day), or one company's.
 
+use super::Query;
 use crate::scope::TenantOwned;
 use crate::{Error, Owner, Result, Scoped};
 use chrono::NaiveDate;
 use entity::{rollup_snapshot, tenant_snapshot};
 use portal_types::{ParseError, TenantKind};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select, SelectModel,
+    Selector,
+};
 
 impl TenantOwned for tenant_snapshot::Entity {
     fn tenant_column() -> Self::Column {
@@ -22,7 +26,7 @@ impl TenantOwned for rollup_snapshot::Entity {
 }
 
 /// Whose trend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TrendOf {
     /// The MSSP's Global view: every MSP that has approved it, summed.
     Global,
@@ -61,48 +65,60 @@ pub async fn trend(
         }));
     }
     let since = today - chrono::Days::new(u64::from(days - 1));
-    match of {
+    let points = match of {
         TrendOf::Global => {
             scoped.scope().require_kind(TenantKind::Mssp)?;
-            tenant_days(scoped, scoped.approved(), since).await
+            tenant_days(scoped.approved(), since)
         }
-        TrendOf::Tenant(owner) => tenant_days(scoped, scoped.of(owner)?, since).await,
+        TrendOf::Tenant(owner) => tenant_days(scoped.of(owner)?, since),
         TrendOf::Company(owner, id) => {
             let company = crate::companies::company_of(scoped, owner, id).await?;
-            use rollup_snapshot::Column as C;
-            let rows = scoped
-                .of::<rollup_snapshot::Entity>(owner)?
-                .filter(C::CompanyId.eq(company.id))
-                .filter(C::Day.gte(since))
-                .order_by_asc(C::Day)
-                .all(scoped.conn())
-                .await?;
-            Ok(rows
-                .into_iter()
-                .map(|r| TrendPoint {
-                    day: r.day,
-                    open_findings: r.open_findings,
-                    critical: r.open_critical,
-                    high: r.open_high,
-                    medium: r.open_medium,
-                    low: r.open_low,
-                })
-                .collect())
+            return company_days(scoped, owner, company.id, since).await;
         }
-    }
+    };
+    let query = Query::Trend(of, days, today);
+    scoped
+        .remembered(query, async { Ok(points.all(scoped.conn()).await?) })
+        .await
+}
+
+/// One company's rows since `since`.
+async fn company_days(
+    scoped: &Scoped<'_>,
+    owner: Owner,
+    company: i64,
+    since: NaiveDate,
+) -> Result<Vec<TrendPoint>> {
+    use rollup_snapshot::Column as C;
+    let rows = scoped
+        .of::<rollup_snapshot::Entity>(owner)?
+        .filter(C::CompanyId.eq(company))
+        .filter(C::Day.gte(since))
+        .order_by_asc(C::Day)
+        .all(scoped.conn())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TrendPoint {
+            day: r.day,
+            open_findings: r.open_findings,
+            critical: r.open_critical,
+            high: r.open_high,
+            medium: r.open_medium,
+            low: r.open_low,
+        })
+        .collect())
 }
 
 /// The tenant rows `rows` selects since `since`, summed per day.
-async fn tenant_days(
-    scoped: &Scoped<'_>,
+fn tenant_days(
     rows: Select<tenant_snapshot::Entity>,
     since: NaiveDate,
-) -> Result<Vec<TrendPoint>> {
+) -> Selector<SelectModel<TrendPoint>> {
     use tenant_snapshot::Column as C;
     // SUM of BIGINT is NUMERIC on PostgreSQL; the cast keeps it an integer on both engines.
     let total = |column: C| Expr::col(column).sum().cast_as(Alias::new("BIGINT"));
-    Ok(rows
-        .select_only()
+    rows.select_only()
         .column(C::Day)
         .column_as(total(C::OpenFindings), "open_findings")
         .column_as(total(C::OpenCritical), "critical")
@@ -113,6 +129,4 @@ async fn tenant_days(
         .group_by(C::Day)
         .order_by_asc(C::Day)
         .into_model::<TrendPoint>()
-        .all(scoped.conn())
-        .await?)
 }
