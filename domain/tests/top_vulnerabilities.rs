@@ -8,39 +8,9 @@ use common::*;
 use domain::generate::{Scale, generate};
 use domain::ingest::{self, Report, ReportKind};
 use domain::inventory::{TopOf, top_vulnerabilities};
-use domain::testing::{TestDb, signed_in_scope};
+use domain::testing::signed_in_scope;
 use domain::{Error, Owner, db_test, demo};
 use portal_types::{AgentKind, Severity};
-use sea_orm::{ConnectionTrait, EntityTrait, Statement};
-use std::collections::BTreeMap;
-
-/// Every entry's counter equals its open findings counted from the rows.
-async fn assert_counts_exact(test: &TestDb) {
-    let counters: BTreeMap<i64, i64> = entity::vulnerability::Entity::find()
-        .all(test.conn())
-        .await
-        .expect("catalogue")
-        .into_iter()
-        .map(|v| (v.id, v.open_findings))
-        .collect();
-    let sql = "SELECT vulnerability_id, COUNT(*) AS n FROM findings WHERE status = 'open' GROUP BY vulnerability_id";
-    let rows = test
-        .conn()
-        .query_all_raw(Statement::from_string(
-            test.conn().get_database_backend(),
-            sql.to_owned(),
-        ))
-        .await
-        .expect("count");
-    let mut truth: BTreeMap<i64, i64> = counters.keys().map(|id| (*id, 0)).collect();
-    for row in rows {
-        truth.insert(
-            row.try_get("", "vulnerability_id").expect("id"),
-            row.try_get("", "n").expect("n"),
-        );
-    }
-    assert_eq!(counters, truth, "counters equal a recount");
-}
 
 db_test!(async fn the_counters_follow_every_change_and_the_top_lists_stay_in_scope(test) {
     demo::load(&test.db).await.expect("demo");

@@ -62,20 +62,21 @@ pub async fn ingest_in(
 ) -> Result<Summary> {
     let now = Utc::now().trunc_subsecs(6);
     lock_company(txn, engine, agent).await?;
-    let vulnerabilities = upsert_vulnerabilities(txn, engine, agent, report).await?;
+    let catalogue = upsert_vulnerabilities(txn, engine, agent, report).await?;
     let (assets, mut summary, mut delta) = upsert_assets(txn, engine, agent, report, now).await?;
-    diff_findings(
+    let open_counts = diff_findings(
         txn,
         engine,
         agent,
         report,
         &assets,
-        &vulnerabilities,
+        &catalogue.ids,
         now,
         &mut summary,
         &mut delta,
     )
     .await?;
+    revise_catalogue(txn, engine, agent, &catalogue.stale, &open_counts).await?;
     rollups::apply(txn, agent.company_id, &delta, now).await?;
     crate::agents::heartbeat(txn, agent, None).await?;
     Ok(summary)
@@ -94,16 +95,24 @@ async fn lock_company(txn: &DatabaseTransaction, engine: Engine, agent: &AgentSc
     Ok(())
 }
 
-/// Makes sure every vulnerability of the report is in the tenant's catalogue, as described,
-/// and returns each one's id by key.
-async fn upsert_vulnerabilities(
+/// The report's catalogue entries: each one's id by key, and the entries already known whose
+/// description the report changes (written by [`revise_catalogue`]).
+struct Catalogue<'r> {
+    ids: HashMap<String, i64>,
+    stale: Vec<(i64, &'r ReportedFinding)>,
+}
+
+/// Makes sure every vulnerability of the report is in the tenant's catalogue. New entries are
+/// added; known ones are only read here, so that every row lock this report takes on known
+/// entries is taken later at once, in id order.
+async fn upsert_vulnerabilities<'r>(
     txn: &DatabaseTransaction,
     engine: Engine,
     agent: &AgentScope,
-    report: &Report,
-) -> Result<HashMap<String, i64>> {
-    // Sorted, so concurrent reports of one tenant take row locks in the same order.
-    let mut wanted: BTreeMap<&str, &ReportedFinding> = BTreeMap::new();
+    report: &'r Report,
+) -> Result<Catalogue<'r>> {
+    // Sorted, so concurrent reports of one tenant insert new keys in the same order.
+    let mut wanted: BTreeMap<&str, &'r ReportedFinding> = BTreeMap::new();
     for (_, asset) in &report.assets {
         for finding in &asset.findings {
             wanted.entry(finding.id.as_str()).or_insert(finding);
@@ -135,25 +144,6 @@ async fn upsert_vulnerabilities(
             }
             ids.insert(row.vuln_key, row.id);
         }
-    }
-    for (id, reported) in stale {
-        vulnerability::Entity::update_many()
-            .filter(vulnerability::Column::Id.eq(id))
-            .filter(vulnerability::Column::TenantId.eq(agent.tenant_id.0))
-            .col_expr(
-                vulnerability::Column::Title,
-                Expr::value(reported.title.as_str()),
-            )
-            .col_expr(
-                vulnerability::Column::Severity,
-                Expr::value(reported.severity.as_str()),
-            )
-            .col_expr(
-                vulnerability::Column::CvssTenths,
-                Expr::value(reported.cvss_tenths),
-            )
-            .exec(txn)
-            .await?;
     }
     let missing: Vec<&ReportedFinding> = wanted
         .values()
@@ -192,7 +182,48 @@ async fn upsert_vulnerabilities(
             .await?;
         ids.extend(rows.into_iter().map(|(id, key)| (key, id)));
     }
-    Ok(ids)
+    Ok(Catalogue { ids, stale })
+}
+
+/// Writes the report's changes to known catalogue entries: new descriptions, and each entry's
+/// move in open findings. On PostgreSQL every one of those rows is locked first, in id order,
+/// so two reports of one tenant's companies at once wait for each other instead of
+/// deadlocking whatever entries they share.
+async fn revise_catalogue(
+    txn: &DatabaseTransaction,
+    engine: Engine,
+    agent: &AgentScope,
+    stale: &[(i64, &ReportedFinding)],
+    open_counts: &BTreeMap<i64, i64>,
+) -> Result<()> {
+    let mut touched: Vec<i64> = stale.iter().map(|(id, _)| *id).collect();
+    touched.extend(
+        open_counts
+            .iter()
+            .filter(|(_, by)| **by != 0)
+            .map(|(id, _)| *id),
+    );
+    crate::inventory::lock_entries(txn, engine, agent.tenant_id, touched).await?;
+    for &(id, reported) in stale {
+        vulnerability::Entity::update_many()
+            .filter(vulnerability::Column::Id.eq(id))
+            .filter(vulnerability::Column::TenantId.eq(agent.tenant_id.0))
+            .col_expr(
+                vulnerability::Column::Title,
+                Expr::value(reported.title.as_str()),
+            )
+            .col_expr(
+                vulnerability::Column::Severity,
+                Expr::value(reported.severity.as_str()),
+            )
+            .col_expr(
+                vulnerability::Column::CvssTenths,
+                Expr::value(reported.cvss_tenths),
+            )
+            .exec(txn)
+            .await?;
+    }
+    crate::inventory::add_open_counts(txn, engine, agent.tenant_id, open_counts).await
 }
 
 /// Creates the report's new assets, refreshes the ones already known, and returns every
@@ -341,7 +372,7 @@ async fn diff_findings(
     now: DateTime<Utc>,
     summary: &mut Summary,
     delta: &mut Delta,
-) -> Result<()> {
+) -> Result<BTreeMap<i64, i64>> {
     let asset_ids: Vec<i64> = assets.ids.values().copied().collect();
     let mut stored: HashMap<(i64, i64), Stored> = HashMap::new();
     for list in batch::lists(engine, &asset_ids) {
@@ -468,7 +499,7 @@ async fn diff_findings(
             update_findings(txn, engine, agent, list, fix).await?;
         }
     }
-    crate::inventory::move_open_counts(txn, engine, agent.tenant_id, &open_per_vulnerability).await
+    Ok(open_per_vulnerability)
 }
 
 /// Sets `values` on the agent's company's findings `ids`.

@@ -21,8 +21,8 @@ pub(crate) use cache::Query;
 pub use tables::{
     AssetRow, AssetSort, Cursor, FindingRow, FindingSort, Page, TableQuery, assets, open_findings,
 };
-pub(crate) use top::move_open_counts;
 pub use top::{TopOf, TopVulnerability, top_vulnerabilities};
+pub(crate) use top::{add_open_counts, lock_entries, move_open_counts};
 pub use trend::{MAX_TREND_DAYS, TrendOf, TrendPoint, trend};
 
 /// Counters summed over companies.

@@ -89,37 +89,58 @@ pub async fn top_vulnerabilities(
 
 /// Moves each entry's open-findings counter by its delta (entry id → change), in the caller's
 /// transaction. `tenant` is the verified owner of the change (the reporting agent's tenant, or
-/// the scope's own). On PostgreSQL the rows are locked in id order first, so two reports of
-/// one tenant's companies at once wait for each other here rather than deadlock.
+/// the scope's own). The rows are locked in id order first (see [`lock_entries`]).
 pub(crate) async fn move_open_counts(
     txn: &impl ConnectionTrait,
     engine: Engine,
     tenant: TenantId,
     deltas: &BTreeMap<i64, i64>,
 ) -> Result<()> {
+    let changed = deltas.iter().filter(|(_, by)| **by != 0).map(|(id, _)| *id);
+    lock_entries(txn, engine, tenant, changed.collect()).await?;
+    add_open_counts(txn, engine, tenant, deltas).await
+}
+
+/// On PostgreSQL, locks `tenant`'s catalogue entries `ids` for the rest of the transaction, in
+/// id order: writers that lock every entry they will change here, before changing any, wait
+/// for each other rather than deadlock. SQLite writers are serialised already.
+pub(crate) async fn lock_entries(
+    txn: &impl ConnectionTrait,
+    engine: Engine,
+    tenant: TenantId,
+    mut ids: Vec<i64>,
+) -> Result<()> {
     use vulnerability::Column as V;
-    let changed: Vec<i64> = deltas
-        .iter()
-        .filter(|(_, delta)| **delta != 0)
-        .map(|(id, _)| *id)
-        .collect();
-    if engine == Engine::Postgres {
-        for list in batch::lists(engine, &changed).filter(|list| !list.is_empty()) {
-            vulnerability::Entity::find()
-                .select_only()
-                .column(V::Id)
-                .filter(V::TenantId.eq(tenant.0))
-                .filter(one_of(engine, V::Id, list.iter().copied()))
-                .order_by_asc(V::Id)
-                .lock_exclusive()
-                .into_tuple::<i64>()
-                .all(txn)
-                .await?;
-        }
+    if engine != Engine::Postgres || ids.is_empty() {
+        return Ok(());
     }
+    ids.sort_unstable();
+    ids.dedup();
+    vulnerability::Entity::find()
+        .select_only()
+        .column(V::Id)
+        .filter(V::TenantId.eq(tenant.0))
+        .filter(one_of(engine, V::Id, ids))
+        .order_by_asc(V::Id)
+        .lock_exclusive()
+        .into_tuple::<i64>()
+        .all(txn)
+        .await?;
+    Ok(())
+}
+
+/// Adds each delta to its entry's open-findings counter; the rows should be locked already
+/// ([`lock_entries`]).
+pub(crate) async fn add_open_counts(
+    txn: &impl ConnectionTrait,
+    engine: Engine,
+    tenant: TenantId,
+    deltas: &BTreeMap<i64, i64>,
+) -> Result<()> {
+    use vulnerability::Column as V;
     let mut by_delta: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for id in changed {
-        by_delta.entry(deltas[&id]).or_default().push(id);
+    for (id, delta) in deltas.iter().filter(|(_, by)| **by != 0) {
+        by_delta.entry(*delta).or_default().push(*id);
     }
     for (delta, ids) in by_delta {
         for list in batch::lists(engine, &ids) {

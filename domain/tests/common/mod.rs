@@ -12,7 +12,8 @@ use domain::scope::AgentScope;
 use domain::testing::{TestDb, signed_in_scope};
 use entity::company_rollup;
 use portal_types::{AgentKind, AgentVersion, CompanyName, Hostname, Severity, VulnKey, VulnTitle};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
+use std::collections::BTreeMap;
 
 pub const NORTHWIND: (&str, &str) = ("Northwind MSP", "admin@northwind-msp.test");
 pub const CONTOSO: (&str, &str) = ("Contoso MSP", "admin@contoso-msp.test");
@@ -105,4 +106,32 @@ pub async fn assert_exact(test: &TestDb, company: i64) {
         counted,
         "roll-up of company {company} equals a recount"
     );
+}
+
+/// Every entry's counter equals its open findings counted from the rows.
+pub async fn assert_counts_exact(test: &TestDb) {
+    let counters: BTreeMap<i64, i64> = entity::vulnerability::Entity::find()
+        .all(test.conn())
+        .await
+        .expect("catalogue")
+        .into_iter()
+        .map(|v| (v.id, v.open_findings))
+        .collect();
+    let sql = "SELECT vulnerability_id, COUNT(*) AS n FROM findings WHERE status = 'open' GROUP BY vulnerability_id";
+    let rows = test
+        .conn()
+        .query_all_raw(Statement::from_string(
+            test.conn().get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .expect("count");
+    let mut truth: BTreeMap<i64, i64> = counters.keys().map(|id| (*id, 0)).collect();
+    for row in rows {
+        truth.insert(
+            row.try_get("", "vulnerability_id").expect("id"),
+            row.try_get("", "n").expect("n"),
+        );
+    }
+    assert_eq!(counters, truth, "counters equal a recount");
 }
