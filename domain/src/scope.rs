@@ -170,6 +170,22 @@ impl<'a> Scoped<'a> {
         E::find().filter(E::tenant_column().is_in(ids))
     }
 
+    /// [`Self::approved`], with the tenant condition written so that SQLite does not choose
+    /// a per-tenant index for it: for reads ordered by another index that stop after a few
+    /// rows (the Global top list), where SQLite would otherwise read every approved MSP's
+    /// rows and sort them. The rows are the same; PostgreSQL plans by its statistics and
+    /// gets the plain condition.
+    pub fn approved_in_index_order<E: TenantOwned>(&self) -> Select<E> {
+        if self.db.engine() == crate::Engine::Postgres {
+            return self.approved();
+        }
+        let ids = self.scope.approved_msps.iter().map(|t| t.0);
+        // `tenant_id + 0` reads the same value, but no index can serve it.
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        let tenant = Expr::col(E::tenant_column()).add(0);
+        E::find().filter(tenant.is_in(ids))
+    }
+
     /// Rows of one MSP whose association with this MSSP is APPROVED now. Any other tenant
     /// (pending, rejected, revoked, another MSSP's, or an MSP's own view) is "not found".
     pub fn of_approved_msp<E: TenantOwned>(&self, msp: TenantId) -> Result<Select<E>> {

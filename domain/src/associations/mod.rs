@@ -482,13 +482,14 @@ pub(crate) async fn approved_msps(
     conn: &impl ConnectionTrait,
     mssp: TenantId,
 ) -> Result<Vec<TenantId>> {
-    let rows = association::Entity::find()
+    // Only the ids: every signed-in MSSP request starts here.
+    let ids: Vec<i64> = association::Entity::find()
+        .select_only()
+        .column(association::Column::MspTenantId)
         .filter(association::Column::MsspTenantId.eq(mssp.0))
         .filter(association::Column::Status.eq(Status::Approved.as_str()))
+        .into_tuple()
         .all(conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|a| TenantId(a.msp_tenant_id))
-        .collect())
+    Ok(ids.into_iter().map(TenantId).collect())
 }

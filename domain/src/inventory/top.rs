@@ -51,7 +51,8 @@ pub async fn top_vulnerabilities(
                 .into_iter()
                 .map(|m| (m.id, m.name))
                 .collect();
-            (scoped.approved::<vulnerability::Entity>(), Some(names))
+            let walk = scoped.approved_in_index_order::<vulnerability::Entity>();
+            (walk, Some(names))
         }
         TopOf::Tenant(owner) => (scoped.of::<vulnerability::Entity>(owner)?, None),
     };
