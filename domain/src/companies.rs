@@ -22,6 +22,12 @@ impl TenantOwned for company::Entity {
     }
 }
 
+impl TenantOwned for entity::tenant_rollup::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::tenant_rollup::Column::TenantId
+    }
+}
+
 impl TenantOwned for company_rollup::Entity {
     fn tenant_column() -> Self::Column {
         company_rollup::Column::TenantId
@@ -89,6 +95,7 @@ pub async fn create(scoped: &Scoped<'_>, name: &CompanyName) -> Result<CompanyRo
     company_rollup::Entity::insert(company_rollup::ActiveModel::from(rollup.clone()))
         .exec(&txn)
         .await?;
+    crate::rollups::add_company(&txn, tenant_id).await?;
     let details = serde_json::json!({ "company_id": id });
     audit::record(
         &txn,
@@ -174,6 +181,7 @@ pub async fn delete(scoped: &Scoped<'_>, id: i64) -> Result<Deleted> {
         .collect();
     crate::inventory::move_open_counts(&txn, scoped.db().engine(), scope.tenant_id(), &leaving)
         .await?;
+    crate::rollups::remove_company(&txn, &rollup).await?;
     // Everything under the company goes by cascade, in this transaction.
     scoped
         .delete_own::<company::Entity>()

@@ -4,8 +4,8 @@
 use crate::{Db, Error, Result, tenants, users};
 use entity::{
     agent, api_idempotency, asset, association, audit_event, auth_throttle, company,
-    company_rollup, enrollment_token, finding, rollup_snapshot, session, tenant, tenant_snapshot,
-    user, vulnerability,
+    company_rollup, enrollment_token, finding, rollup_snapshot, session, tenant, tenant_rollup,
+    tenant_snapshot, user, vulnerability,
 };
 use portal_types::{Email, Password, Role, TenantKind, TenantName};
 use sea_orm::EntityTrait;
@@ -147,6 +147,7 @@ pub async fn wipe(db: &Db) -> Result<()> {
     rollup_snapshot::Entity::delete_many().exec(&txn).await?;
     tenant_snapshot::Entity::delete_many().exec(&txn).await?;
     company_rollup::Entity::delete_many().exec(&txn).await?;
+    tenant_rollup::Entity::delete_many().exec(&txn).await?;
     api_idempotency::Entity::delete_many().exec(&txn).await?;
     agent::Entity::delete_many().exec(&txn).await?;
     enrollment_token::Entity::delete_many().exec(&txn).await?;

@@ -5,10 +5,12 @@
 use crate::Result;
 use chrono::{DateTime, Utc};
 use entity::company_rollup::{self, Column};
-use portal_types::{AgentKind, AssetSource, Severity};
+use entity::tenant_rollup;
+use portal_types::{AgentKind, AssetSource, Severity, TenantId};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Statement};
 use std::ops::AddAssign;
+use std::str::FromStr;
 
 /// How much each counter of one company moves.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -85,6 +87,58 @@ impl Delta {
 }
 
 impl Delta {
+    /// A company's counters, as a delta from zero.
+    fn of(r: &company_rollup::Model) -> Self {
+        Self {
+            probe_agents: r.probe_agents,
+            lightweight_agents: r.lightweight_agents,
+            probe_discovered_assets: r.probe_discovered_assets,
+            external_assets: r.external_assets,
+            agent_host_assets: r.agent_host_assets,
+            open_critical: r.open_critical,
+            open_high: r.open_high,
+            open_medium: r.open_medium,
+            open_low: r.open_low,
+        }
+    }
+
+    fn negated(mut self) -> Self {
+        for counter in [
+            &mut self.probe_agents,
+            &mut self.lightweight_agents,
+            &mut self.probe_discovered_assets,
+            &mut self.external_assets,
+            &mut self.agent_host_assets,
+            &mut self.open_critical,
+            &mut self.open_high,
+            &mut self.open_medium,
+            &mut self.open_low,
+        ] {
+            *counter = -*counter;
+        }
+        self
+    }
+
+    /// A tenant row's counters from zero moved by this delta, with `companies`.
+    fn as_tenant_model(&self, companies: i64) -> tenant_rollup::ActiveModel {
+        use sea_orm::ActiveValue::Set;
+        tenant_rollup::ActiveModel {
+            companies: Set(companies),
+            probe_agents: Set(self.probe_agents),
+            lightweight_agents: Set(self.lightweight_agents),
+            probe_discovered_assets: Set(self.probe_discovered_assets),
+            external_assets: Set(self.external_assets),
+            agent_host_assets: Set(self.agent_host_assets),
+            total_assets: Set(self.total_assets()),
+            open_findings: Set(self.open_findings()),
+            open_critical: Set(self.open_critical),
+            open_high: Set(self.open_high),
+            open_medium: Set(self.open_medium),
+            open_low: Set(self.open_low),
+            ..Default::default()
+        }
+    }
+
     /// A roll-up row's counters from zero moved by this delta (for rows written whole).
     pub fn as_active_model(&self) -> company_rollup::ActiveModel {
         use sea_orm::ActiveValue::Set;
@@ -140,6 +194,103 @@ pub async fn apply(
         }
     }
     update.exec(conn).await?;
+    // The tenant's sums move by the same delta, last: after the company's row and any
+    // catalogue entries, the order every writer takes its locks in.
+    let tenant = sea_orm::sea_query::Query::select()
+        .column(Column::TenantId)
+        .from(company_rollup::Entity)
+        .and_where(Expr::col(Column::CompanyId).eq(company))
+        .to_owned();
+    move_tenant(
+        conn,
+        tenant_rollup::Column::TenantId.in_subquery(tenant),
+        delta,
+        0,
+    )
+    .await
+}
+
+/// A new company of `tenant` (with zero counters), in the caller's transaction.
+pub(crate) async fn add_company(conn: &impl ConnectionTrait, tenant: TenantId) -> Result<()> {
+    use sea_orm::ActiveValue::Set;
+    use sea_orm::sea_query::OnConflict;
+    let row = tenant_rollup::ActiveModel {
+        tenant_id: Set(tenant.0),
+        ..Delta::default().as_tenant_model(0)
+    };
+    // The tenant's first company creates its row.
+    tenant_rollup::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(tenant_rollup::Column::TenantId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    let tenant = tenant_rollup::Column::TenantId.eq(tenant.0);
+    move_tenant(conn, tenant, &Delta::default(), 1).await
+}
+
+/// `company` (whose counters are `rollup`) leaves its tenant's sums: call before deleting it.
+pub(crate) async fn remove_company(
+    conn: &impl ConnectionTrait,
+    rollup: &company_rollup::Model,
+) -> Result<()> {
+    let tenant = tenant_rollup::Column::TenantId.eq(rollup.tenant_id);
+    move_tenant(conn, tenant, &Delta::of(rollup).negated(), -1).await
+}
+
+/// Adds `delta`, and `companies` to the company count, to the tenant rows `which` selects.
+async fn move_tenant(
+    conn: &impl ConnectionTrait,
+    which: sea_orm::sea_query::SimpleExpr,
+    delta: &Delta,
+    companies: i64,
+) -> Result<()> {
+    use tenant_rollup::Column as T;
+    if delta.is_zero() && companies == 0 {
+        return Ok(());
+    }
+    let mut update = tenant_rollup::Entity::update_many().filter(which);
+    let moves = delta.columns().into_iter().map(|(column, by)| {
+        let name = sea_orm::IdenStatic::as_str(&column);
+        (T::from_str(name), by)
+    });
+    for (column, by) in std::iter::once((Ok(T::Companies), companies)).chain(moves) {
+        let column = column.map_err(|_| crate::Error::Internal("tenant roll-up column".into()))?;
+        if by != 0 {
+            update = update.col_expr(column, Expr::col(column).add(by));
+        }
+    }
+    update.exec(conn).await?;
+    Ok(())
+}
+
+/// Recomputes `tenant`'s sums from its companies' rows: for writers that hold the tenant
+/// alone (the demo generator), never beside concurrent ones.
+pub(crate) async fn resum_tenant(conn: &impl ConnectionTrait, tenant: TenantId) -> Result<()> {
+    const COUNTERS: &str = "probe_agents, lightweight_agents, probe_discovered_assets, \
+        external_assets, agent_host_assets, total_assets, open_findings, open_critical, \
+        open_high, open_medium, open_low";
+    let sums = COUNTERS
+        .split(',')
+        .map(|c| format!("SUM({})", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let updates = COUNTERS
+        .split(',')
+        .map(|c| format!("{0} = excluded.{0}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO tenant_rollups (tenant_id, companies, {COUNTERS}) \
+         SELECT tenant_id, COUNT(*), {sums} FROM company_rollups WHERE tenant_id = $1 \
+         GROUP BY tenant_id \
+         ON CONFLICT (tenant_id) DO UPDATE SET companies = excluded.companies, {updates}"
+    );
+    let statement =
+        Statement::from_sql_and_values(conn.get_database_backend(), sql, [tenant.0.into()]);
+    conn.execute_raw(statement).await?;
     Ok(())
 }
 

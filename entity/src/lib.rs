@@ -19,6 +19,7 @@ pub mod notification;
 pub mod rollup_snapshot;
 pub mod session;
 pub mod tenant;
+pub mod tenant_rollup;
 pub mod tenant_snapshot;
 pub mod user;
 pub mod vulnerability;

@@ -21,6 +21,8 @@ mod m20261127_000011_create_rollups_and_idempotency;
 mod m20261128_000012_index_inventory_tables;
 mod m20261128_000013_create_tenant_snapshots;
 mod m20261128_000014_count_open_findings_per_vulnerability;
+mod m20261128_000015_cover_company_rollups;
+mod m20261128_000016_create_tenant_rollups;
 
 pub struct Migrator;
 
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_index_inventory_tables::Migration),
             Box::new(m20261128_000013_create_tenant_snapshots::Migration),
             Box::new(m20261128_000014_count_open_findings_per_vulnerability::Migration),
+            Box::new(m20261128_000015_cover_company_rollups::Migration),
+            Box::new(m20261128_000016_create_tenant_rollups::Migration),
         ]
     }
 }

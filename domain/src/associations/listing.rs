@@ -5,7 +5,7 @@ use super::{Status, status_of};
 use crate::inventory::Posture;
 use crate::{Error, Result, Scoped};
 use chrono::{DateTime, Utc};
-use entity::{association, company_rollup, tenant};
+use entity::{association, tenant, tenant_rollup};
 use portal_types::{TenantId, TenantKind};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
 use sea_orm::{
@@ -192,33 +192,28 @@ pub async fn list_for_mssp(scoped: &Scoped<'_>, query: &ListQuery) -> Result<Msp
     Ok(MspPage { rows, total })
 }
 
-/// The counter `sort` names, for the association row's MSP: summed over its companies'
-/// roll-ups while it has approved the caller, and NULL (no rows) otherwise.
+/// The counter `sort` names, for the association row's MSP: from its tenant row (its
+/// companies' sums) while it has approved the caller, and NULL otherwise.
 fn counter_of_msp(scoped: &Scoped<'_>, sort: SortBy) -> Expr {
-    use company_rollup::Column as R;
-    let sum = |columns: &[R]| {
-        let mut total = Expr::col((company_rollup::Entity, columns[0]));
-        for column in &columns[1..] {
-            total = total.add(Expr::col((company_rollup::Entity, *column)));
-        }
-        total.sum()
-    };
+    use tenant_rollup::Column as R;
+    let col = |column: R| Expr::col((tenant_rollup::Entity, column));
     let counter = match sort {
-        SortBy::Companies => Expr::col((company_rollup::Entity, R::CompanyId)).count(),
-        SortBy::Agents => sum(&[R::ProbeAgents, R::LightweightAgents]),
-        SortBy::Assets => sum(&[R::TotalAssets]),
-        SortBy::OpenFindings => sum(&[R::OpenFindings]),
-        SortBy::Critical => sum(&[R::OpenCritical]),
-        SortBy::High => sum(&[R::OpenHigh]),
-        SortBy::Medium => sum(&[R::OpenMedium]),
-        SortBy::Low | SortBy::MspName | SortBy::Status | SortBy::Requested => sum(&[R::OpenLow]),
+        SortBy::Companies => col(R::Companies),
+        SortBy::Agents => col(R::ProbeAgents).add(col(R::LightweightAgents)),
+        SortBy::Assets => col(R::TotalAssets),
+        SortBy::OpenFindings => col(R::OpenFindings),
+        SortBy::Critical => col(R::OpenCritical),
+        SortBy::High => col(R::OpenHigh),
+        SortBy::Medium => col(R::OpenMedium),
+        SortBy::Low | SortBy::MspName | SortBy::Status | SortBy::Requested => col(R::OpenLow),
     };
+    // The MSP's kept sums, read only while it has approved this MSSP (NULL otherwise).
     let of_msp = scoped
-        .approved::<company_rollup::Entity>()
+        .approved::<tenant_rollup::Entity>()
         .select_only()
         .expr(counter)
         .filter(
-            Expr::col((company_rollup::Entity, R::TenantId))
+            Expr::col((tenant_rollup::Entity, R::TenantId))
                 .equals((association::Entity, association::Column::MspTenantId)),
         )
         .into_query();

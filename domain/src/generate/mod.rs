@@ -138,6 +138,7 @@ pub async fn generate(
         let tenant = portal_types::TenantId(tenant_id);
         crate::inventory::move_open_counts(&txn, db.engine(), tenant, &open_per_vulnerability)
             .await?;
+        crate::rollups::resum_tenant(&txn, tenant).await?;
         txn.commit().await?;
         generated.msps += 1;
     }

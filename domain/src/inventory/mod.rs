@@ -2,11 +2,11 @@
 //! findings), the riskiest MSPs, and a company's assets and open findings as tables.
 
 use crate::{Result, Scoped};
-use entity::{company_rollup, tenant};
+use entity::{tenant, tenant_rollup};
 use portal_types::{TenantId, TenantKind};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
 use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::HashMap;
 
@@ -45,13 +45,13 @@ pub struct Posture {
 /// The caller's own tenant's posture: one row per company summed, whatever the number of
 /// findings.
 pub async fn own_posture(scoped: &Scoped<'_>) -> Result<Posture> {
-    sum_rollups(scoped, scoped.own()).await
+    sum_rollups(scoped, scoped.own::<tenant_rollup::Entity>()).await
 }
 
 /// One approved MSP's posture, for its MSSP. Any other MSP is "not found".
 pub async fn msp_posture(scoped: &Scoped<'_>, msp: TenantId) -> Result<Posture> {
     scoped.scope().require_kind(TenantKind::Mssp)?;
-    let rollups = scoped.of_approved_msp(msp)?;
+    let rollups = scoped.of_approved_msp::<tenant_rollup::Entity>(msp)?;
     scoped
         .remembered(Query::MspPosture(msp), sum_rollups(scoped, rollups))
         .await
@@ -61,7 +61,10 @@ pub async fn msp_posture(scoped: &Scoped<'_>, msp: TenantId) -> Result<Posture> 
 pub async fn global_posture(scoped: &Scoped<'_>) -> Result<Posture> {
     scoped.scope().require_kind(TenantKind::Mssp)?;
     scoped
-        .remembered(Query::GlobalPosture, sum_rollups(scoped, scoped.approved()))
+        .remembered(
+            Query::GlobalPosture,
+            sum_rollups(scoped, scoped.approved::<tenant_rollup::Entity>()),
+        )
         .await
 }
 
@@ -116,28 +119,29 @@ pub struct MspRisk {
 /// The `limit` approved MSPs with the most critical open findings (then high, medium, low),
 /// summed from their companies' roll-ups. MSPs with no open findings are left out.
 pub async fn riskiest_msps(scoped: &Scoped<'_>, limit: u64) -> Result<Vec<MspRisk>> {
-    use company_rollup::Column as R;
+    use tenant_rollup::Column as R;
     let names: HashMap<TenantId, String> = viewable_msps(scoped)
         .await?
         .into_iter()
         .map(|m| (m.id, m.name))
         .collect();
-    let total = |column: R| Expr::col(column).sum().cast_as(Alias::new("BIGINT"));
+    // One row per approved MSP: its sums are kept, not computed here.
     let riskiest = scoped
-        .approved::<company_rollup::Entity>()
+        .approved::<tenant_rollup::Entity>()
         .select_only()
-        .column(R::TenantId)
-        .column_as(total(R::OpenFindings), "open_findings")
-        .column_as(total(R::OpenCritical), "critical")
-        .column_as(total(R::OpenHigh), "high")
-        .column_as(total(R::OpenMedium), "medium")
-        .column_as(total(R::OpenLow), "low")
-        .group_by(R::TenantId)
-        .having(Expr::col(R::OpenFindings).sum().gt(0))
-        .order_by(total(R::OpenCritical), Order::Desc)
-        .order_by(total(R::OpenHigh), Order::Desc)
-        .order_by(total(R::OpenMedium), Order::Desc)
-        .order_by(total(R::OpenLow), Order::Desc)
+        .columns([
+            R::TenantId,
+            R::OpenFindings,
+            R::OpenCritical,
+            R::OpenHigh,
+            R::OpenMedium,
+            R::OpenLow,
+        ])
+        .filter(R::OpenFindings.gt(0))
+        .order_by_desc(R::OpenCritical)
+        .order_by_desc(R::OpenHigh)
+        .order_by_desc(R::OpenMedium)
+        .order_by_desc(R::OpenLow)
         .order_by_asc(R::TenantId)
         .limit(limit)
         .into_tuple::<(i64, i64, i64, i64, i64, i64)>()
@@ -166,10 +170,10 @@ pub async fn riskiest_msps(scoped: &Scoped<'_>, limit: u64) -> Result<Vec<MspRis
         .collect())
 }
 
-/// Sums the roll-ups `rollups` selects.
+/// Sums the tenant rows `rollups` selects (none: all zero).
 async fn sum_rollups(
     scoped: &Scoped<'_>,
-    rollups: Select<company_rollup::Entity>,
+    rollups: Select<tenant_rollup::Entity>,
 ) -> Result<Posture> {
     Ok(posture_columns(rollups.select_only())
         .into_model::<Posture>()
@@ -178,13 +182,13 @@ async fn sum_rollups(
         .unwrap_or_default())
 }
 
-/// The posture of each of `msps` that has approved the caller (an MSSP), summed from their
-/// companies' roll-ups; any other MSP is left out.
+/// The posture of each of `msps` that has approved the caller (an MSSP), from their tenant
+/// rows; any other MSP is left out.
 pub async fn postures_of(
     scoped: &Scoped<'_>,
     msps: &[TenantId],
 ) -> Result<HashMap<TenantId, Posture>> {
-    use company_rollup::Column as R;
+    use tenant_rollup::Column as R;
     #[derive(FromQueryResult)]
     struct Row {
         tenant_id: i64,
@@ -193,7 +197,7 @@ pub async fn postures_of(
     }
     scoped.scope().require_kind(TenantKind::Mssp)?;
     let select = scoped
-        .approved::<company_rollup::Entity>()
+        .approved::<tenant_rollup::Entity>()
         .select_only()
         .column(R::TenantId)
         .filter(R::TenantId.is_in(msps.iter().map(|m| m.0)))
@@ -213,11 +217,12 @@ pub async fn postures_of(
         .await
 }
 
-/// `select` with the [`Posture`] columns: counts and sums over the roll-ups it selects.
-fn posture_columns(select: Select<company_rollup::Entity>) -> Select<company_rollup::Entity> {
-    use company_rollup::Column as R;
-    let mut select = select.column_as(Expr::col(R::CompanyId).count(), "companies");
+/// `select` with the [`Posture`] columns: sums over the tenant rows it selects.
+fn posture_columns(select: Select<tenant_rollup::Entity>) -> Select<tenant_rollup::Entity> {
+    use tenant_rollup::Column as R;
+    let mut select = select;
     for (column, name) in [
+        (R::Companies, "companies"),
         (R::ProbeAgents, "probe_agents"),
         (R::LightweightAgents, "lightweight_agents"),
         (R::ProbeDiscoveredAssets, "probe_discovered_assets"),

@@ -106,6 +106,51 @@ pub async fn assert_exact(test: &TestDb, company: i64) {
         counted,
         "roll-up of company {company} equals a recount"
     );
+    assert_tenants_exact(test).await;
+}
+
+/// Every tenant's kept sums equal its companies' roll-ups summed (and tenants without
+/// companies have zeros, or no row).
+pub async fn assert_tenants_exact(test: &TestDb) {
+    const COLUMNS: &str = "companies, probe_agents, lightweight_agents, probe_discovered_assets, \
+        external_assets, agent_host_assets, total_assets, open_findings, open_critical, open_high, \
+        open_medium, open_low";
+    let read = |sql: String| async move {
+        let rows = test
+            .conn()
+            .query_all_raw(Statement::from_string(
+                test.conn().get_database_backend(),
+                sql,
+            ))
+            .await
+            .expect("read sums");
+        rows.into_iter()
+            .map(|row| {
+                let tenant: i64 = row.try_get("", "tenant_id").expect("tenant");
+                let sums: Vec<i64> = COLUMNS
+                    .split(',')
+                    .map(|c| row.try_get::<i64>("", c.trim()).expect("sum"))
+                    .collect();
+                (tenant, sums)
+            })
+            .filter(|(_, sums)| sums.iter().any(|n| *n != 0))
+            .collect::<BTreeMap<i64, Vec<i64>>>()
+    };
+    let kept = read(format!("SELECT tenant_id, {COLUMNS} FROM tenant_rollups")).await;
+    let sums = COLUMNS
+        .split(',')
+        .skip(1)
+        .map(|c| format!("CAST(SUM({0}) AS BIGINT) AS {0}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let truth = read(format!(
+        "SELECT tenant_id, COUNT(*) AS companies, {sums} FROM company_rollups GROUP BY tenant_id"
+    ))
+    .await;
+    assert_eq!(
+        kept, truth,
+        "each tenant's sums equal its companies' roll-ups"
+    );
 }
 
 /// Every entry's counter equals its open findings counted from the rows.
@@ -134,4 +179,5 @@ pub async fn assert_counts_exact(test: &TestDb) {
         );
     }
     assert_eq!(counters, truth, "counters equal a recount");
+    assert_tenants_exact(test).await;
 }
