@@ -171,9 +171,9 @@ impl<'a> Scoped<'a> {
     }
 
     /// [`Self::approved`], with the tenant condition written so that SQLite does not choose
-    /// a per-tenant index for it: for reads ordered by another index that stop after a few
-    /// rows (the Global top list), where SQLite would otherwise read every approved MSP's
-    /// rows and sort them. The rows are the same; PostgreSQL plans by its statistics and
+    /// a per-tenant index for it: for reads served in the order of another index (the Global
+    /// top list stops after ten rows of it; the Global trend sums each day as it passes),
+    /// where SQLite would otherwise read every approved MSP's rows and sort them. The rows are the same; PostgreSQL plans by its statistics and
     /// gets the plain condition.
     pub fn approved_in_index_order<E: TenantOwned>(&self) -> Select<E> {
         if self.db.engine() == crate::Engine::Postgres {

@@ -68,7 +68,8 @@ pub async fn trend(
     let points = match of {
         TrendOf::Global => {
             scoped.scope().require_kind(TenantKind::Mssp)?;
-            tenant_days(scoped.approved(), since)
+            // Day by day through every approved MSP's rows, summed as they pass.
+            tenant_days(scoped.approved_in_index_order(), since)
         }
         TrendOf::Tenant(owner) => tenant_days(scoped.of(owner)?, since),
         TrendOf::Company(owner, id) => {
