@@ -297,4 +297,42 @@ mod tests {
             Ok(())
         });
     }
+
+    /// Each variable the README's configuration table names is one the portal reads (one was
+    /// documented and silently ignored), apart from those Leptos reads itself.
+    #[test]
+    fn every_documented_variable_is_read() {
+        const READ_BY_LEPTOS: [&str; 1] = ["LEPTOS_SITE_ROOT"];
+        let documented: Vec<&str> = include_str!("../../README.md")
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `")?.split('`').next())
+            .filter(|name| name.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            .collect();
+        assert!(documented.len() >= 10, "the README's table was found");
+        for name in documented {
+            assert!(
+                ENV_KEYS.contains(&name) || READ_BY_LEPTOS.contains(&name),
+                "{name} is documented but never read"
+            );
+        }
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail fixes the closure's error type"
+    )]
+    fn expiry_and_dashboard_cache_come_from_the_environment_within_bounds() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("ASSOCIATION_EXPIRY_DAYS", "3");
+            jail.set_env("DASHBOARD_CACHE_SECS", "0");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.association_expiry_days, 3);
+            assert_eq!(config.dashboard_cache_secs, 0);
+            jail.set_env("DASHBOARD_CACHE_SECS", "301");
+            let error = Config::load(None).expect_err("refused");
+            assert!(error.contains("DASHBOARD_CACHE_SECS"), "{error}");
+            Ok(())
+        });
+    }
 }
