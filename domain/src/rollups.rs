@@ -119,26 +119,6 @@ impl Delta {
         self
     }
 
-    /// A tenant row's counters from zero moved by this delta, with `companies`.
-    fn as_tenant_model(&self, companies: i64) -> tenant_rollup::ActiveModel {
-        use sea_orm::ActiveValue::Set;
-        tenant_rollup::ActiveModel {
-            companies: Set(companies),
-            probe_agents: Set(self.probe_agents),
-            lightweight_agents: Set(self.lightweight_agents),
-            probe_discovered_assets: Set(self.probe_discovered_assets),
-            external_assets: Set(self.external_assets),
-            agent_host_assets: Set(self.agent_host_assets),
-            total_assets: Set(self.total_assets()),
-            open_findings: Set(self.open_findings()),
-            open_critical: Set(self.open_critical),
-            open_high: Set(self.open_high),
-            open_medium: Set(self.open_medium),
-            open_low: Set(self.open_low),
-            ..Default::default()
-        }
-    }
-
     /// A roll-up row's counters from zero moved by this delta (for rows written whole).
     pub fn as_active_model(&self) -> company_rollup::ActiveModel {
         use sea_orm::ActiveValue::Set;
@@ -214,11 +194,11 @@ pub async fn apply(
 pub(crate) async fn add_company(conn: &impl ConnectionTrait, tenant: TenantId) -> Result<()> {
     use sea_orm::ActiveValue::Set;
     use sea_orm::sea_query::OnConflict;
+    // The tenant's first company creates its row (every counter defaults to zero).
     let row = tenant_rollup::ActiveModel {
         tenant_id: Set(tenant.0),
-        ..Delta::default().as_tenant_model(0)
+        ..Default::default()
     };
-    // The tenant's first company creates its row.
     tenant_rollup::Entity::insert(row)
         .on_conflict(
             OnConflict::column(tenant_rollup::Column::TenantId)

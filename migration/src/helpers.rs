@@ -44,3 +44,14 @@ pub async fn index<T: IntoIden + Copy + 'static, const N: usize>(
     }
     manager.create_index(statement.to_owned()).await
 }
+
+/// Drops index `name` of `table`.
+pub async fn drop_index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden,
+) -> Result<(), DbErr> {
+    manager
+        .drop_index(Index::drop().name(name).table(table).to_owned())
+        .await
+}

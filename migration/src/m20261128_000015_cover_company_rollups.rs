@@ -2,7 +2,7 @@
 //! every approved MSP's companies (10,000 rows at the stated scale) from the index alone,
 //! without a lookup of each row. It replaces the plain tenant index, its prefix.
 
-use super::helpers::index;
+use super::helpers::{drop_index, index};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -36,7 +36,7 @@ impl MigrationTrait for Migration {
             false,
         )
         .await?;
-        drop_index(manager, "company_rollups_tenant_idx").await
+        drop_index(manager, "company_rollups_tenant_idx", CompanyRollups::Table).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -48,19 +48,13 @@ impl MigrationTrait for Migration {
             false,
         )
         .await?;
-        drop_index(manager, "company_rollups_tenant_counters_idx").await
-    }
-}
-
-async fn drop_index(manager: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
-    manager
-        .drop_index(
-            Index::drop()
-                .name(name)
-                .table(CompanyRollups::Table)
-                .to_owned(),
+        drop_index(
+            manager,
+            "company_rollups_tenant_counters_idx",
+            CompanyRollups::Table,
         )
         .await
+    }
 }
 
 #[derive(DeriveIden, Clone, Copy)]

@@ -2,7 +2,7 @@
 //! from an index that holds the open counters sums each day as it passes, where reading
 //! tenant by tenant had to sort 9,000 rows by day first.
 
-use super::helpers::index;
+use super::helpers::{drop_index, index};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -33,14 +33,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name(NAME)
-                    .table(TenantSnapshots::Table)
-                    .to_owned(),
-            )
-            .await
+        drop_index(manager, NAME, TenantSnapshots::Table).await
     }
 }
 
