@@ -175,6 +175,16 @@ async fn set_open(app: &TestApp, tenant: &str, company: &str, critical: i64, hig
     );
     let done = conn.execute_raw(statement).await.expect("update");
     assert_eq!(done.rows_affected(), 1, "{tenant} / {company}");
+    // And the tenant's kept sums, as the same delta would have moved them.
+    let sums = "UPDATE tenant_rollups SET \
+                open_critical = (SELECT SUM(r.open_critical) FROM company_rollups r WHERE r.tenant_id = tenant_rollups.tenant_id), \
+                open_high = (SELECT SUM(r.open_high) FROM company_rollups r WHERE r.tenant_id = tenant_rollups.tenant_id), \
+                open_findings = (SELECT SUM(r.open_findings) FROM company_rollups r WHERE r.tenant_id = tenant_rollups.tenant_id) \
+                WHERE tenant_id = (SELECT id FROM tenants WHERE name = $1)";
+    let statement =
+        sea_orm::Statement::from_sql_and_values(conn.get_database_backend(), sums, [tenant.into()]);
+    let done = conn.execute_raw(statement).await.expect("update sums");
+    assert_eq!(done.rows_affected(), 1, "{tenant}'s sums");
 }
 
 http_test!(
