@@ -152,9 +152,15 @@ pub async fn delete(scoped: &Scoped<'_>, id: i64) -> Result<Deleted> {
     scope.require_write()?;
     let txn = scoped.db().begin_write().await?;
     let company = own_company(scoped, &txn, id).await?;
-    let rollup = scoped
+    // Its roll-up row first, locked on PostgreSQL: the order ingest takes (company row,
+    // catalogue entries, tenant row), so a report of this company waits, never deadlocks.
+    let mut rollup = scoped
         .own::<company_rollup::Entity>()
-        .filter(company_rollup::Column::CompanyId.eq(id))
+        .filter(company_rollup::Column::CompanyId.eq(id));
+    if scoped.db().engine() == crate::Engine::Postgres {
+        rollup = rollup.lock_exclusive();
+    }
+    let rollup = rollup
         .one(&txn)
         .await?
         .ok_or_else(|| Error::Internal(format!("company {id} has no roll-up")))?;
