@@ -124,21 +124,13 @@ pub async fn assets(
         id: A::Id,
         descending: query.descending,
     };
-    let total = rows.clone().count(scoped.conn()).await?;
     let Page {
         rows: assets,
         total,
         has_previous,
         has_next,
     } = keyset
-        .page(
-            scoped.conn(),
-            rows,
-            in_company,
-            query.cursor,
-            per_page,
-            total,
-        )
+        .page(scoped.conn(), rows, in_company, query.cursor, per_page)
         .await?;
     let open = open_counts(scoped, owner, assets.iter().map(|a| a.id).collect()).await?;
     let rows = assets
@@ -263,21 +255,13 @@ pub async fn open_findings(
             descending: query.descending,
         },
     };
-    let total = rows.clone().count(scoped.conn()).await?;
     let Page {
         rows: findings,
         total,
         has_previous,
         has_next,
     } = keyset
-        .page(
-            scoped.conn(),
-            rows,
-            in_company,
-            query.cursor,
-            per_page,
-            total,
-        )
+        .page(scoped.conn(), rows, in_company, query.cursor, per_page)
         .await?;
     Ok(Page {
         rows: describe_findings(scoped, owner, findings).await?,
@@ -360,8 +344,8 @@ where
         named: Select<E>,
         cursor: Cursor,
         per_page: u64,
-        total: u64,
     ) -> Result<Page<E::Model>> {
+        let total = rows.clone().count(conn).await?;
         let (id, forward) = match cursor {
             Cursor::First => (None, true),
             Cursor::After(id) => (Some(id), true),
