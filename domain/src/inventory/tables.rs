@@ -334,7 +334,7 @@ impl<E: EntityTrait> Keyset<E>
 where
     E::Model: Sync,
 {
-    /// The page of `rows` (`total` in all) at `cursor`. The row a cursor names is looked up
+    /// The page of `rows` at `cursor`, with how many there are in all. The row a cursor names is looked up
     /// in `named` (the table's rows before search and status filters), so a row that has since
     /// left the table still marks the place.
     async fn page(
