@@ -163,14 +163,25 @@ pub async fn scope_of(kind: Option<TenantKind>) -> Result<Scope, AppError> {
 ///
 /// A plain HTML form post (no JavaScript) is the exception: Leptos answers it with a redirect
 /// back to the form carrying the error, and a status here would replace that redirect.
-pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if is_plain_form_post() {
-        return result;
+///
+/// `work` is boxed at once. Unboxed, a server function's future holds the whole state of the
+/// database work it awaits (tens of kilobytes), and a page's resources move each such future
+/// several times before it first runs.
+pub fn respond<T, F>(work: F) -> impl Future<Output = Result<T, AppError>>
+where
+    F: Future<Output = Result<T, AppError>>,
+{
+    let work = Box::pin(work);
+    async move {
+        let result = work.await;
+        if is_plain_form_post() {
+            return result;
+        }
+        if let Err(error) = &result {
+            set_error_status(error);
+        }
+        result
     }
-    if let Err(error) = &result {
-        set_error_status(error);
-    }
-    result
 }
 
 /// Sets the response status (and `Retry-After`) for `error`: a server function's reply, or a

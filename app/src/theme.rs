@@ -8,7 +8,7 @@ use portal_types::{AppError, Theme};
 /// Stores the chosen theme in a cookie (a year).
 #[server(prefix = "/rpc", endpoint = "set_theme")]
 pub async fn set_theme(theme: String) -> Result<Theme, AppError> {
-    crate::ssr::respond((|| {
+    crate::ssr::respond(async {
         let theme: Theme = theme.parse().map_err(|message| AppError::Validation {
             field: "theme".into(),
             message,
@@ -20,7 +20,8 @@ pub async fn set_theme(theme: String) -> Result<Theme, AppError> {
             false,
         );
         Ok(theme)
-    })())
+    })
+    .await
 }
 
 /// The theme of this page load: from the cookie on the server, from `<html data-theme>` in the

@@ -158,162 +158,141 @@ pub async fn list_msps(
     page: u64,
 ) -> Result<MspTable, AppError> {
     use domain::associations::ListQuery;
-    crate::ssr::respond(
-        async {
-            let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
-            let state = crate::ssr::state()?;
-            let query = ListQuery {
-                search: Some(search),
-                status,
-                sort: to_wire::sort(sort),
-                descending,
-                page,
-                per_page: PER_PAGE,
-            };
-            let page =
-                domain::associations::list_for_mssp(&state.db.scoped(&scope), &query).await?;
-            Ok(MspTable {
-                rows: page.rows.into_iter().map(to_wire::msp_row).collect(),
-                total: page.total,
-            })
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let state = crate::ssr::state()?;
+        let query = ListQuery {
+            search: Some(search),
+            status,
+            sort: to_wire::sort(sort),
+            descending,
+            page,
+            per_page: PER_PAGE,
+        };
+        let page = domain::associations::list_for_mssp(&state.db.scoped(&scope), &query).await?;
+        Ok(MspTable {
+            rows: page.rows.into_iter().map(to_wire::msp_row).collect(),
+            total: page.total,
+        })
+    })
+    .await
 }
 
 /// MSSP: "Add MSP". Rate-limited per MSSP, so tenant names cannot be enumerated quickly.
 #[server(prefix = "/rpc", endpoint = "add_msp")]
 pub async fn add_msp(email: String, tenant_name: String) -> Result<i64, AppError> {
-    crate::ssr::respond(
-        async {
-            let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
-            let state = crate::ssr::state()?;
-            let now = chrono::Utc::now();
-            let key = format!("add_msp:{}", scope.tenant_id().0);
-            domain::throttle::count(&state.db, &key, domain::associations::ADD_MSP_LIMIT, now)
-                .await?;
-            Ok(domain::associations::request(&state.db, &scope, &tenant_name, &email, now).await?)
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let state = crate::ssr::state()?;
+        let now = chrono::Utc::now();
+        let key = format!("add_msp:{}", scope.tenant_id().0);
+        domain::throttle::count(&state.db, &key, domain::associations::ADD_MSP_LIMIT, now).await?;
+        Ok(domain::associations::request(&state.db, &scope, &tenant_name, &email, now).await?)
+    })
+    .await
 }
 
 /// MSSP: withdraws a pending request.
 #[server(prefix = "/rpc", endpoint = "cancel_msp_request")]
 pub async fn cancel_msp_request(id: i64) -> Result<(), AppError> {
-    crate::ssr::respond(
-        async {
-            let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
-            let state = crate::ssr::state()?;
-            Ok(domain::associations::cancel(&state.db, &scope, id, chrono::Utc::now()).await?)
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let state = crate::ssr::state()?;
+        Ok(domain::associations::cancel(&state.db, &scope, id, chrono::Utc::now()).await?)
+    })
+    .await
 }
 
 /// MSSP: sends a pending request's email again (a few times an hour at most).
 #[server(prefix = "/rpc", endpoint = "resend_msp_request")]
 pub async fn resend_msp_request(id: i64) -> Result<(), AppError> {
-    crate::ssr::respond(
-        async {
-            let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
-            let state = crate::ssr::state()?;
-            let now = chrono::Utc::now();
-            let key = format!("resend:{}:{id}", scope.tenant_id().0);
-            domain::throttle::count(&state.db, &key, domain::associations::RESEND_LIMIT, now)
-                .await?;
-            Ok(domain::associations::resend(&state.db, &scope, id, now).await?)
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let state = crate::ssr::state()?;
+        let now = chrono::Utc::now();
+        let key = format!("resend:{}:{id}", scope.tenant_id().0);
+        domain::throttle::count(&state.db, &key, domain::associations::RESEND_LIMIT, now).await?;
+        Ok(domain::associations::resend(&state.db, &scope, id, now).await?)
+    })
+    .await
 }
 
 /// Either side: ends an approved association, with a required reason.
 #[server(prefix = "/rpc", endpoint = "revoke_association")]
 pub async fn revoke_association(id: i64, reason: String) -> Result<(), AppError> {
-    crate::ssr::respond(
-        async {
-            let scope = crate::ssr::scope_of(None).await?;
-            let state = crate::ssr::state()?;
-            Ok(
-                domain::associations::revoke(&state.db, &scope, id, &reason, chrono::Utc::now())
-                    .await?,
-            )
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let scope = crate::ssr::scope_of(None).await?;
+        let state = crate::ssr::state()?;
+        Ok(
+            domain::associations::revoke(&state.db, &scope, id, &reason, chrono::Utc::now())
+                .await?,
+        )
+    })
+    .await
 }
 
 /// MSP: approves (`approve = true`) or rejects a pending request, with a required reason.
 #[server(prefix = "/rpc", endpoint = "decide_request")]
 pub async fn decide_request(id: i64, approve: bool, reason: String) -> Result<(), AppError> {
     use domain::associations::Decision;
-    crate::ssr::respond(
-        async {
-            let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Msp)).await?;
-            let state = crate::ssr::state()?;
-            let decision = if approve {
-                Decision::Approve
-            } else {
-                Decision::Reject
-            };
-            Ok(domain::associations::decide(
-                &state.db,
-                &scope,
-                id,
-                decision,
-                &reason,
-                chrono::Utc::now(),
-            )
-            .await?)
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Msp)).await?;
+        let state = crate::ssr::state()?;
+        let decision = if approve {
+            Decision::Approve
+        } else {
+            Decision::Reject
+        };
+        Ok(domain::associations::decide(
+            &state.db,
+            &scope,
+            id,
+            decision,
+            &reason,
+            chrono::Utc::now(),
+        )
+        .await?)
+    })
+    .await
 }
 
 /// The signed-in user's notifications and unread count.
 #[server(prefix = "/rpc", endpoint = "my_notifications")]
 pub async fn my_notifications() -> Result<Inbox, AppError> {
-    crate::ssr::respond(
-        async {
-            let scope = crate::ssr::scope_of(None).await?;
-            let state = crate::ssr::state()?;
-            let inbox = domain::notifications::inbox(&state.db.scoped(&scope)).await?;
-            Ok(Inbox {
-                unread: inbox.unread,
-                items: inbox.items.into_iter().map(to_wire::notification).collect(),
-            })
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let scope = crate::ssr::scope_of(None).await?;
+        let state = crate::ssr::state()?;
+        let inbox = domain::notifications::inbox(&state.db.scoped(&scope)).await?;
+        Ok(Inbox {
+            unread: inbox.unread,
+            items: inbox.items.into_iter().map(to_wire::notification).collect(),
+        })
+    })
+    .await
 }
 
 /// Marks all of the signed-in user's notifications read.
 #[server(prefix = "/rpc", endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read() -> Result<u64, AppError> {
-    crate::ssr::respond(
-        async {
-            let scope = crate::ssr::scope_of(None).await?;
-            let state = crate::ssr::state()?;
-            let scoped = state.db.scoped(&scope);
-            Ok(domain::notifications::mark_all_read(&scoped, chrono::Utc::now()).await?)
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let scope = crate::ssr::scope_of(None).await?;
+        let state = crate::ssr::state()?;
+        let scoped = state.db.scoped(&scope);
+        Ok(domain::notifications::mark_all_read(&scoped, chrono::Utc::now()).await?)
+    })
+    .await
 }
 
 /// MSP: its latest association (with which MSSP, where it stands), if any.
 #[server(prefix = "/rpc", endpoint = "current_msp_access")]
 pub async fn current_msp_access() -> Result<Option<MspAccess>, AppError> {
-    crate::ssr::respond(
-        async {
-            let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Msp)).await?;
-            let state = crate::ssr::state()?;
-            let latest = domain::associations::latest_for_msp(&state.db.scoped(&scope)).await?;
-            Ok(latest.map(to_wire::msp_access))
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Msp)).await?;
+        let state = crate::ssr::state()?;
+        let latest = domain::associations::latest_for_msp(&state.db.scoped(&scope)).await?;
+        Ok(latest.map(to_wire::msp_access))
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]

@@ -71,13 +71,13 @@ pub async fn audit_log(
     #[server(default)] filter: AuditQuery,
     page: i64,
 ) -> Result<AuditPage, AppError> {
-    crate::ssr::respond(load(filter, page).await)
+    crate::ssr::respond(load(filter, page)).await
 }
 
 /// The actions present in the signed-in tenant's audit log, for the filter's choices.
 #[server(prefix = "/rpc", endpoint = "audit_actions")]
 pub async fn audit_actions() -> Result<Vec<String>, AppError> {
-    crate::ssr::respond(actions().await)
+    crate::ssr::respond(actions()).await
 }
 
 #[cfg(feature = "ssr")]

@@ -41,7 +41,7 @@ pub fn use_session() -> Result<Option<CurrentUser>, AppError> {
 /// The signed-in user, or `None` when nobody is signed in.
 #[server(prefix = "/rpc", endpoint = "signed_in_user")]
 pub async fn signed_in_user() -> Result<Option<CurrentUser>, AppError> {
-    crate::ssr::respond(crate::ssr::current_user())
+    crate::ssr::respond(async { crate::ssr::current_user() }).await
 }
 
 /// Signs in. Answers where to go next (a path of this site, from `next`, or the portal's
@@ -56,30 +56,28 @@ pub async fn sign_in(
 ) -> Result<String, AppError> {
     use crate::ssr;
     use domain::signin::{self, Credentials};
-    ssr::respond(
-        async {
-            let state = ssr::state()?;
-            let parts = use_context::<http::request::Parts>()
-                .ok_or(AppError::BadRequest("no request".into()))?;
-            let plain_form = ssr::is_plain_form_post();
-            let client = ssr::client_address(&parts, state.settings.trust_forwarded_for);
-            let credentials = Credentials {
-                tenant_name: &tenant_name,
-                email: &email,
-                password: &password,
-            };
-            let (token, _principal) =
-                signin::sign_in(&state.db, credentials, &client, chrono::Utc::now()).await?;
-            let max_age = domain::sessions::ABSOLUTE.as_secs();
-            ssr::set_cookie(ssr::SESSION_COOKIE, token.expose(), max_age, true);
-            let next = safe_next(next.as_deref());
-            if plain_form {
-                leptos_axum::redirect(&next);
-            }
-            Ok(next)
+    ssr::respond(async {
+        let state = ssr::state()?;
+        let parts = use_context::<http::request::Parts>()
+            .ok_or(AppError::BadRequest("no request".into()))?;
+        let plain_form = ssr::is_plain_form_post();
+        let client = ssr::client_address(&parts, state.settings.trust_forwarded_for);
+        let credentials = Credentials {
+            tenant_name: &tenant_name,
+            email: &email,
+            password: &password,
+        };
+        let (token, _principal) =
+            signin::sign_in(&state.db, credentials, &client, chrono::Utc::now()).await?;
+        let max_age = domain::sessions::ABSOLUTE.as_secs();
+        ssr::set_cookie(ssr::SESSION_COOKIE, token.expose(), max_age, true);
+        let next = safe_next(next.as_deref());
+        if plain_form {
+            leptos_axum::redirect(&next);
         }
-        .await,
-    )
+        Ok(next)
+    })
+    .await
 }
 
 /// Ends the session. Answers the sign-in page's path, where the browser goes next (a form
@@ -87,28 +85,26 @@ pub async fn sign_in(
 #[server(prefix = "/rpc", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<String, AppError> {
     use crate::ssr;
-    ssr::respond(
-        async {
-            let state = ssr::state()?;
-            let principal = ssr::principal()?;
-            let parts = use_context::<http::request::Parts>();
-            let plain_form = ssr::is_plain_form_post();
-            let token = parts
-                .as_ref()
-                .and_then(|p| ssr::cookie(p, ssr::SESSION_COOKIE))
-                .and_then(|raw| domain::sessions::SessionToken::parse(&raw));
-            if let Some(token) = token {
-                domain::signin::sign_out(&state.db, &token, principal.as_ref()).await?;
-            }
-            ssr::set_cookie(ssr::SESSION_COOKIE, "", 0, true);
-            let next = "/login".to_owned();
-            if plain_form {
-                leptos_axum::redirect(&next);
-            }
-            Ok(next)
+    ssr::respond(async {
+        let state = ssr::state()?;
+        let principal = ssr::principal()?;
+        let parts = use_context::<http::request::Parts>();
+        let plain_form = ssr::is_plain_form_post();
+        let token = parts
+            .as_ref()
+            .and_then(|p| ssr::cookie(p, ssr::SESSION_COOKIE))
+            .and_then(|raw| domain::sessions::SessionToken::parse(&raw));
+        if let Some(token) = token {
+            domain::signin::sign_out(&state.db, &token, principal.as_ref()).await?;
         }
-        .await,
-    )
+        ssr::set_cookie(ssr::SESSION_COOKIE, "", 0, true);
+        let next = "/login".to_owned();
+        if plain_form {
+            leptos_axum::redirect(&next);
+        }
+        Ok(next)
+    })
+    .await
 }
 
 /// Loads `path` as a new page once `action` answers with it: a new page carries the new

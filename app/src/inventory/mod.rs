@@ -41,14 +41,12 @@ pub fn company_path(id: i64) -> String {
 /// MSP: its own posture, for the home page.
 #[server(prefix = "/rpc", endpoint = "my_posture")]
 pub async fn my_posture() -> Result<Posture, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::msp().await?;
-            let posture = domain::inventory::own_posture(&state.db.scoped(&scope)).await?;
-            Ok(ssr::posture(posture))
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::msp().await?;
+        let posture = domain::inventory::own_posture(&state.db.scoped(&scope)).await?;
+        Ok(ssr::posture(posture))
+    })
+    .await
 }
 
 /// MSP: its companies, searched, sorted and paginated on the server.
@@ -59,15 +57,13 @@ pub async fn list_companies(
     descending: bool,
     page: u64,
 ) -> Result<CompanyTable, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::msp().await?;
-            let query = ssr::list_query(search, sort, descending, page);
-            let found = domain::companies::page(&state.db.scoped(&scope), &query).await;
-            ssr::company_table(found)
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::msp().await?;
+        let query = ssr::list_query(search, sort, descending, page);
+        let found = domain::companies::page(&state.db.scoped(&scope), &query).await;
+        ssr::company_table(found)
+    })
+    .await
 }
 
 /// MSSP: the companies of an MSP that has approved it, as [`list_companies`] lists an MSP's
@@ -80,98 +76,86 @@ pub async fn msp_companies(
     descending: bool,
     page: u64,
 ) -> Result<CompanyTable, AppError> {
-    crate::ssr::respond(
-        async {
-            let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
-            let state = crate::ssr::state()?;
-            let query = ssr::list_query(search, sort, descending, page);
-            let msp = portal_types::TenantId(msp);
-            let found = domain::companies::msp_page(&state.db.scoped(&scope), msp, &query).await;
-            ssr::company_table(found)
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let state = crate::ssr::state()?;
+        let query = ssr::list_query(search, sort, descending, page);
+        let msp = portal_types::TenantId(msp);
+        let found = domain::companies::msp_page(&state.db.scoped(&scope), msp, &query).await;
+        ssr::company_table(found)
+    })
+    .await
 }
 
 /// MSP: adds a company; returns its id.
 #[server(prefix = "/rpc", endpoint = "create_company")]
 pub async fn create_company(name: String) -> Result<i64, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::msp().await?;
-            let name = portal_types::CompanyName::parse(&name)?;
-            Ok(domain::companies::create(&state.db.scoped(&scope), &name)
-                .await?
-                .id)
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::msp().await?;
+        let name = portal_types::CompanyName::parse(&name)?;
+        Ok(domain::companies::create(&state.db.scoped(&scope), &name)
+            .await?
+            .id)
+    })
+    .await
 }
 
 /// MSP: renames one of its companies.
 #[server(prefix = "/rpc", endpoint = "rename_company")]
 pub async fn rename_company(id: i64, name: String) -> Result<(), AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::msp().await?;
-            let name = portal_types::CompanyName::parse(&name)?;
-            Ok(domain::companies::rename(&state.db.scoped(&scope), id, &name).await?)
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::msp().await?;
+        let name = portal_types::CompanyName::parse(&name)?;
+        Ok(domain::companies::rename(&state.db.scoped(&scope), id, &name).await?)
+    })
+    .await
 }
 
 /// MSP: deletes one of its companies with everything under it; says what went with it.
 #[server(prefix = "/rpc", endpoint = "delete_company")]
 pub async fn delete_company(id: i64) -> Result<Removed, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::msp().await?;
-            let deleted = domain::companies::delete(&state.db.scoped(&scope), id).await?;
-            Ok(Removed {
-                agents: deleted.agents,
-                assets: deleted.assets,
-                open_findings: deleted.open_findings,
-            })
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::msp().await?;
+        let deleted = domain::companies::delete(&state.db.scoped(&scope), id).await?;
+        Ok(Removed {
+            agents: deleted.agents,
+            assets: deleted.assets,
+            open_findings: deleted.open_findings,
+        })
+    })
+    .await
 }
 
 /// MSP: one of its companies with its counters, agents and enrollment tokens.
 #[server(prefix = "/rpc", endpoint = "load_company")]
 pub async fn load_company(id: i64) -> Result<CompanyDetail, AppError> {
-    crate::ssr::respond(ssr::company_detail(id).await)
+    crate::ssr::respond(ssr::company_detail(id)).await
 }
 
 /// MSP: issues an enrollment token for one of its companies, valid for `days`.
 #[server(prefix = "/rpc", endpoint = "issue_enrollment_token")]
 pub async fn issue_enrollment_token(company_id: i64, days: u32) -> Result<IssuedToken, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::msp().await?;
-            let valid = domain::agents::ValidDays::new(days)?;
-            let issued =
-                domain::agents::issue_token(&state.db.scoped(&scope), company_id, valid).await?;
-            Ok(IssuedToken {
-                secret: issued.secret.expose().to_owned(),
-                expires_at: issued.token.expires_at,
-            })
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::msp().await?;
+        let valid = domain::agents::ValidDays::new(days)?;
+        let issued =
+            domain::agents::issue_token(&state.db.scoped(&scope), company_id, valid).await?;
+        Ok(IssuedToken {
+            secret: issued.secret.expose().to_owned(),
+            expires_at: issued.token.expires_at,
+        })
+    })
+    .await
 }
 
 /// MSP: revokes an enrollment token (agents it enrolled keep working).
 #[server(prefix = "/rpc", endpoint = "revoke_enrollment_token")]
 pub async fn revoke_enrollment_token(id: i64) -> Result<(), AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::msp().await?;
-            Ok(domain::agents::revoke_token(&state.db.scoped(&scope), id).await?)
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::msp().await?;
+        Ok(domain::agents::revoke_token(&state.db.scoped(&scope), id).await?)
+    })
+    .await
 }
 
 /// A page of a company's assets: the MSP's own company (`msp` absent), or a company of an MSP
@@ -186,24 +170,21 @@ pub async fn company_assets(
     after: Option<i64>,
     before: Option<i64>,
 ) -> Result<AssetTable, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope, owner) = ssr::owner(msp).await?;
-            let query = domain::inventory::TableQuery {
-                search: Some(search),
-                sort: ssr::asset_sort(sort),
-                descending,
-                cursor: ssr::cursor(after, before)?,
-                per_page: PER_PAGE,
-            };
-            let found =
-                domain::inventory::assets(&state.db.scoped(&scope), owner, company_id, &query)
-                    .await
-                    .map_err(|e| AppError::from(e).in_query())?;
-            Ok(ssr::keyset_page(found, ssr::asset_row))
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope, owner) = ssr::owner(msp).await?;
+        let query = domain::inventory::TableQuery {
+            search: Some(search),
+            sort: ssr::asset_sort(sort),
+            descending,
+            cursor: ssr::cursor(after, before)?,
+            per_page: PER_PAGE,
+        };
+        let found = domain::inventory::assets(&state.db.scoped(&scope), owner, company_id, &query)
+            .await
+            .map_err(|e| AppError::from(e).in_query())?;
+        Ok(ssr::keyset_page(found, ssr::asset_row))
+    })
+    .await
 }
 
 /// A page of a company's open findings, as [`company_assets`] pages its assets.
@@ -217,28 +198,22 @@ pub async fn company_findings(
     after: Option<i64>,
     before: Option<i64>,
 ) -> Result<FindingTable, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope, owner) = ssr::owner(msp).await?;
-            let query = domain::inventory::TableQuery {
-                search: Some(search),
-                sort: ssr::finding_sort(sort),
-                descending,
-                cursor: ssr::cursor(after, before)?,
-                per_page: PER_PAGE,
-            };
-            let found = domain::inventory::open_findings(
-                &state.db.scoped(&scope),
-                owner,
-                company_id,
-                &query,
-            )
-            .await
-            .map_err(|e| AppError::from(e).in_query())?;
-            Ok(ssr::keyset_page(found, ssr::finding_row))
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope, owner) = ssr::owner(msp).await?;
+        let query = domain::inventory::TableQuery {
+            search: Some(search),
+            sort: ssr::finding_sort(sort),
+            descending,
+            cursor: ssr::cursor(after, before)?,
+            per_page: PER_PAGE,
+        };
+        let found =
+            domain::inventory::open_findings(&state.db.scoped(&scope), owner, company_id, &query)
+                .await
+                .map_err(|e| AppError::from(e).in_query())?;
+        Ok(ssr::keyset_page(found, ssr::finding_row))
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]

@@ -29,34 +29,31 @@ pub async fn top_vulnerabilities(
     use domain::inventory::TopOf;
     /// How many entries the panel lists.
     const TOP: u64 = 10;
-    crate::ssr::respond(
-        async {
-            let (state, scope, owner) = super::ssr::owner(msp).await?;
-            let of = match (global, msp) {
-                (true, None) => TopOf::Global,
-                (true, Some(_)) => {
-                    return Err(AppError::BadRequest(
-                        "The Global list is of no one MSP.".to_owned(),
-                    ));
-                }
-                (false, _) => TopOf::Tenant(owner),
-            };
-            let top =
-                domain::inventory::top_vulnerabilities(&state.db.scoped(&scope), of, TOP).await?;
-            Ok(top
-                .into_iter()
-                .map(|v| TopEntry {
-                    msp: v.msp.map(|m| (m.id.0, m.name)),
-                    vulnerability: v.vuln_key,
-                    title: v.title,
-                    severity: v.severity,
-                    cvss_tenths: v.cvss_tenths,
-                    open_findings: v.open_findings,
-                })
-                .collect())
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope, owner) = super::ssr::owner(msp).await?;
+        let of = match (global, msp) {
+            (true, None) => TopOf::Global,
+            (true, Some(_)) => {
+                return Err(AppError::BadRequest(
+                    "The Global list is of no one MSP.".to_owned(),
+                ));
+            }
+            (false, _) => TopOf::Tenant(owner),
+        };
+        let top = domain::inventory::top_vulnerabilities(&state.db.scoped(&scope), of, TOP).await?;
+        Ok(top
+            .into_iter()
+            .map(|v| TopEntry {
+                msp: v.msp.map(|m| (m.id.0, m.name)),
+                vulnerability: v.vuln_key,
+                title: v.title,
+                severity: v.severity,
+                cvss_tenths: v.cvss_tenths,
+                open_findings: v.open_findings,
+            })
+            .collect())
+    })
+    .await
 }
 
 /// The Top vulnerabilities panel. Refreshed when an association changes.

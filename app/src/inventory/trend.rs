@@ -41,37 +41,35 @@ pub async fn open_trend(
     days: u32,
 ) -> Result<Vec<TrendDay>, AppError> {
     use domain::inventory::TrendOf;
-    crate::ssr::respond(
-        async {
-            let (state, scope, owner) = super::ssr::owner(msp).await?;
-            let of = match (global, company) {
-                (true, None) if msp.is_none() => TrendOf::Global,
-                (true, _) => {
-                    return Err(AppError::BadRequest(
-                        "The Global trend is of no one MSP or company.".to_owned(),
-                    ));
-                }
-                (false, Some(id)) => TrendOf::Company(owner, id),
-                (false, None) => TrendOf::Tenant(owner),
-            };
-            let today = chrono::Utc::now().date_naive();
-            let points = domain::inventory::trend(&state.db.scoped(&scope), of, days, today)
-                .await
-                .map_err(|e| AppError::from(e).in_query())?;
-            Ok(points
-                .into_iter()
-                .map(|p| TrendDay {
-                    day: p.day,
-                    open_findings: p.open_findings,
-                    critical: p.critical,
-                    high: p.high,
-                    medium: p.medium,
-                    low: p.low,
-                })
-                .collect())
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope, owner) = super::ssr::owner(msp).await?;
+        let of = match (global, company) {
+            (true, None) if msp.is_none() => TrendOf::Global,
+            (true, _) => {
+                return Err(AppError::BadRequest(
+                    "The Global trend is of no one MSP or company.".to_owned(),
+                ));
+            }
+            (false, Some(id)) => TrendOf::Company(owner, id),
+            (false, None) => TrendOf::Tenant(owner),
+        };
+        let today = chrono::Utc::now().date_naive();
+        let points = domain::inventory::trend(&state.db.scoped(&scope), of, days, today)
+            .await
+            .map_err(|e| AppError::from(e).in_query())?;
+        Ok(points
+            .into_iter()
+            .map(|p| TrendDay {
+                day: p.day,
+                open_findings: p.open_findings,
+                critical: p.critical,
+                high: p.high,
+                medium: p.medium,
+                low: p.low,
+            })
+            .collect())
+    })
+    .await
 }
 
 /// The Trend panel, with its 30/90-day switch. Refreshed when an association changes.

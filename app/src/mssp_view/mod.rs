@@ -76,107 +76,96 @@ pub const RISKIEST: u64 = 5;
 /// MSSP: the approved MSPs with the most critical open findings (then high, medium, low).
 #[server(prefix = "/rpc", endpoint = "riskiest_msps")]
 pub async fn riskiest_msps() -> Result<Vec<RiskyMsp>, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::mssp().await?;
-            let msps = domain::inventory::riskiest_msps(&state.db.scoped(&scope), RISKIEST).await?;
-            Ok(msps
-                .into_iter()
-                .map(|m| RiskyMsp {
-                    id: m.msp.id.0,
-                    name: m.msp.name,
-                    open_findings: m.open_findings,
-                    critical: m.open.critical,
-                    high: m.open.high,
-                    medium: m.open.medium,
-                    low: m.open.low,
-                })
-                .collect())
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::mssp().await?;
+        let msps = domain::inventory::riskiest_msps(&state.db.scoped(&scope), RISKIEST).await?;
+        Ok(msps
+            .into_iter()
+            .map(|m| RiskyMsp {
+                id: m.msp.id.0,
+                name: m.msp.name,
+                open_findings: m.open_findings,
+                critical: m.open.critical,
+                high: m.open.high,
+                medium: m.open.medium,
+                low: m.open.low,
+            })
+            .collect())
+    })
+    .await
 }
 
 /// MSSP: the Global view, summed over approved MSPs only.
 #[server(prefix = "/rpc", endpoint = "global_view")]
 pub async fn global_view() -> Result<GlobalSummary, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::mssp().await?;
-            let scoped = state.db.scoped(&scope);
-            let posture = domain::inventory::global_posture(&scoped).await?;
-            Ok(GlobalSummary {
-                msps: scope.approved_msps().len() as i64,
-                posture: crate::inventory::ssr::posture(posture),
-            })
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::mssp().await?;
+        let scoped = state.db.scoped(&scope);
+        let posture = domain::inventory::global_posture(&scoped).await?;
+        Ok(GlobalSummary {
+            msps: scope.approved_msps().len() as i64,
+            posture: crate::inventory::ssr::posture(posture),
+        })
+    })
+    .await
 }
 
 /// MSSP: the MSPs it may view now, by name, for the company selector.
 #[server(prefix = "/rpc", endpoint = "viewable_msps")]
 pub async fn viewable_msps() -> Result<Vec<MspChoice>, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::mssp().await?;
-            let msps = domain::inventory::viewable_msps(&state.db.scoped(&scope)).await?;
-            Ok(msps
-                .into_iter()
-                .map(|m| MspChoice {
-                    id: m.id.0,
-                    name: m.name,
-                })
-                .collect())
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::mssp().await?;
+        let msps = domain::inventory::viewable_msps(&state.db.scoped(&scope)).await?;
+        Ok(msps
+            .into_iter()
+            .map(|m| MspChoice {
+                id: m.id.0,
+                name: m.name,
+            })
+            .collect())
+    })
+    .await
 }
 
 /// MSSP: one approved MSP's view. Any other MSP is "not found".
 #[server(prefix = "/rpc", endpoint = "msp_view")]
 pub async fn msp_view(id: i64) -> Result<MspSummary, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::mssp().await?;
-            let scoped = state.db.scoped(&scope);
-            let msp = portal_types::TenantId(id);
-            let found = domain::inventory::viewable_msp(&scoped, msp).await?;
-            let posture = domain::inventory::msp_posture(&scoped, msp).await?;
-            Ok(MspSummary {
-                id,
-                name: found.name,
-                posture: crate::inventory::ssr::posture(posture),
-            })
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::mssp().await?;
+        let scoped = state.db.scoped(&scope);
+        let msp = portal_types::TenantId(id);
+        let found = domain::inventory::viewable_msp(&scoped, msp).await?;
+        let posture = domain::inventory::msp_posture(&scoped, msp).await?;
+        Ok(MspSummary {
+            id,
+            name: found.name,
+            posture: crate::inventory::ssr::posture(posture),
+        })
+    })
+    .await
 }
 
 /// MSSP: one company of an approved MSP, with its counters. Any other is "not found".
 #[server(prefix = "/rpc", endpoint = "msp_company")]
 pub async fn msp_company(msp: i64, id: i64) -> Result<MspCompanySummary, AppError> {
-    crate::ssr::respond(
-        async {
-            let (state, scope) = ssr::mssp().await?;
-            let scoped = state.db.scoped(&scope);
-            let owner = domain::Owner::Msp(portal_types::TenantId(msp));
-            let company = domain::companies::company_of(&scoped, owner, id).await?;
-            let rollup = domain::companies::rollup_in(&scoped, owner, id).await?;
-            let found =
-                domain::inventory::viewable_msp(&scoped, portal_types::TenantId(msp)).await?;
-            Ok(MspCompanySummary {
-                msp: MspChoice {
-                    id: msp,
-                    name: found.name,
-                },
-                id: company.id,
-                name: company.name,
-                counts: crate::inventory::ssr::counts(&rollup),
-            })
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let (state, scope) = ssr::mssp().await?;
+        let scoped = state.db.scoped(&scope);
+        let owner = domain::Owner::Msp(portal_types::TenantId(msp));
+        let company = domain::companies::company_of(&scoped, owner, id).await?;
+        let rollup = domain::companies::rollup_in(&scoped, owner, id).await?;
+        let found = domain::inventory::viewable_msp(&scoped, portal_types::TenantId(msp)).await?;
+        Ok(MspCompanySummary {
+            msp: MspChoice {
+                id: msp,
+                name: found.name,
+            },
+            id: company.id,
+            name: company.name,
+            counts: crate::inventory::ssr::counts(&rollup),
+        })
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]

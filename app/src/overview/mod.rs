@@ -36,13 +36,13 @@ pub struct TenantOverview {
 /// The MSSP's overview. MSP users get "not found".
 #[server(prefix = "/rpc", endpoint = "mssp_overview")]
 pub async fn mssp_overview() -> Result<TenantOverview, AppError> {
-    crate::ssr::respond(load(portal_types::TenantKind::Mssp).await)
+    crate::ssr::respond(load(portal_types::TenantKind::Mssp)).await
 }
 
 /// The MSP's overview. MSSP users get "not found".
 #[server(prefix = "/rpc", endpoint = "msp_overview")]
 pub async fn msp_overview() -> Result<TenantOverview, AppError> {
-    crate::ssr::respond(load(portal_types::TenantKind::Msp).await)
+    crate::ssr::respond(load(portal_types::TenantKind::Msp)).await
 }
 
 #[cfg(feature = "ssr")]
