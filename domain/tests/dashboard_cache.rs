@@ -5,14 +5,15 @@
 mod common;
 
 use common::*;
-use domain::associations::{self, Decision};
+use domain::associations::{self, Decision, ListQuery, MspPage, SortBy, Status};
 use domain::db::PoolSettings;
 use domain::ingest::{self, Report, ReportKind};
 use domain::inventory::{Posture, global_posture, msp_posture, viewable_msps};
 use domain::testing::signed_in_scope;
 use domain::{Db, Engine, Error, Scope, db_test, demo, tenants};
-use entity::association;
-use portal_types::{AgentKind, Email, Password, Severity, TenantKind, TenantName};
+use entity::{association, tenant};
+use portal_types::{AgentKind, Email, Password, Severity, TenantId, TenantKind, TenantName};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::time::Duration;
 
@@ -120,6 +121,45 @@ db_test!(async fn another_instance_drops_its_entries_when_the_notification_arriv
         assert!(tokio::time::Instant::now() < deadline, "the other instance never dropped its entries");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+});
+
+db_test!(async fn the_msps_tables_pages_are_remembered_until_an_association_changes(test) {
+    demo::load(&test.db).await.expect("demo");
+    let db = cached(&test.db).await;
+    let by_name = ListQuery { sort: SortBy::MspName, page: 1, per_page: 25, ..ListQuery::default() };
+    let page = |db: Db| {
+        let query = by_name.clone();
+        async move {
+            let mssp = signed_in_scope(&db, DEMO_MSSP.0, DEMO_MSSP.1).await;
+            associations::list_for_mssp(&db.scoped(&mssp), &query).await.expect("page")
+        }
+    };
+    let row_of = |page: &MspPage, msp: TenantId| page.rows.iter().find(|r| r.msp_id == msp).cloned().expect("row");
+    let contoso = signed_in_scope(&db, CONTOSO.0, CONTOSO.1).await;
+    let first = page(db.clone()).await;
+    assert_eq!(first, page(test.db.clone()).await);
+
+    // Remembered: a renamed MSP keeps its old name here until something drops the entry.
+    tenant::Entity::update_many()
+        .col_expr(tenant::Column::Name, Expr::value("Contoso Renamed"))
+        .filter(tenant::Column::Id.eq(contoso.tenant_id().0))
+        .exec(test.conn())
+        .await
+        .expect("rename");
+    assert_eq!(page(db.clone()).await, first, "served from memory");
+    assert_eq!(row_of(&page(test.db.clone()).await, contoso.tenant_id()).msp_name, "Contoso Renamed");
+
+    // Contoso declines the pending request: the next page shows the decision (and the name).
+    let pending = association_of(test.conn(), &contoso).await;
+    associations::decide(&db, &contoso, pending, Decision::Reject, "Not now", chrono::Utc::now()).await.expect("decline");
+    let after = row_of(&page(db.clone()).await, contoso.tenant_id());
+    assert_eq!((after.status, after.msp_name.as_str()), (Status::Rejected, "Contoso Renamed"));
+
+    // Another MSSP's table is its own: empty, not the demo MSSP's remembered rows.
+    other_mssp(&db).await;
+    let other = signed_in_scope(&db, "Other MSSP", "owner@other-mssp.test").await;
+    let others = associations::list_for_mssp(&db.scoped(&other), &by_name).await.expect("page");
+    assert_eq!((others.total, others.rows.len()), (0, 0));
 });
 
 /// The id of the MSP's (one) association.

@@ -15,7 +15,7 @@ use sea_orm::{
 
 /// Columns the MSSP's MSPs table sorts by. Sorting by a counter puts the MSPs that have
 /// approved the caller first (their counters in order), then the rest, which have none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SortBy {
     MspName,
     Status,
@@ -32,7 +32,7 @@ pub enum SortBy {
 }
 
 /// Which of the MSSP's requests to list, and how.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ListQuery {
     /// Part of the MSP's name or the admin's email, case-insensitive.
     pub search: Option<String>,
@@ -109,9 +109,26 @@ pub struct MspPage {
 /// sorted and paginated in the database.
 pub async fn list_for_mssp(scoped: &Scoped<'_>, query: &ListQuery) -> Result<MspPage> {
     scoped.scope().require_kind(TenantKind::Mssp)?;
-    let own = scoped.scope().tenant_id().0;
     let search = crate::paging::search_text(query.search.as_deref())?;
     let offset = crate::paging::offset(query.page, query.per_page)?;
+    // Every change to the MSSP's requests is an association change, which drops the entry.
+    // Boxed: the read's future is large, and the cache's own future would hold it inline.
+    scoped
+        .remembered(
+            crate::inventory::cache::Query::MspsPage(query.clone()),
+            Box::pin(read_page(scoped, query, search, offset)),
+        )
+        .await
+}
+
+/// The page `query` asks for, read from the database (`search` and `offset` checked).
+async fn read_page(
+    scoped: &Scoped<'_>,
+    query: &ListQuery,
+    search: Option<&str>,
+    offset: u64,
+) -> Result<MspPage> {
+    let own = scoped.scope().tenant_id().0;
     let latest = Query::select()
         .expr(Expr::col(association::Column::Id).max())
         .from(association::Entity)

@@ -1,8 +1,8 @@
-//! A few seconds' memory of the aggregates an MSSP's dashboards read (postures, the riskiest
-//! MSPs, trends, top vulnerabilities, the selector's names). Each is a sum over up to a
-//! million roll-up rows' worth of MSPs; a dashboard page asks for several, and every colleague
-//! of the MSSP who opens it asks again. Remembering them briefly turns most of those reads
-//! into a map lookup.
+//! A few seconds' memory of what an MSSP's dashboards read: the aggregates (postures, the
+//! riskiest MSPs, trends, top vulnerabilities), the selector's names and the MSPs table's
+//! pages. The aggregates sum up to a million roll-up rows' worth of MSPs; a dashboard page asks
+//! for several, and every colleague of the MSSP who opens it asks again. Remembering them
+//! briefly turns most of those reads into a map lookup.
 //!
 //! What keeps one tenant's numbers from reaching another:
 //! - an entry's key holds the viewing tenant and the exact set of MSPs its scope could see
@@ -32,6 +32,9 @@ pub(crate) enum Query {
     Trend(TrendOf, u32, chrono::NaiveDate),
     Top(TopOf, u64),
     ViewableMsps,
+    /// A page of the MSPs table: the viewer's requests, which change only by association
+    /// changes (names and counters may lag like every other entry).
+    MspsPage(crate::associations::ListQuery),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

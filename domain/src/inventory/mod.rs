@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-mod cache;
+pub(crate) mod cache;
 mod tables;
 mod top;
 mod trend;
