@@ -1,6 +1,8 @@
 //! The association lifecycle on SQLite and PostgreSQL: each transition, who may make it, the
 //! guide's error messages, expiry, and the one-active-per-MSP invariant under concurrency.
 
+mod common;
+
 use chrono::{Duration, Utc};
 use domain::associations::{
     self, ALREADY_ASSOCIATED, Decision, ListQuery, NOT_FOUND, SortBy, Status,
@@ -286,6 +288,27 @@ db_test!(async fn the_msps_table_searches_filters_sorts_and_pages(test) {
     assert!(matches!(associations::list_for_mssp(&db.scoped(&a.northwind), &first_page()).await, Err(Error::NotFound)));
     let access = associations::latest_for_msp(&db.scoped(&a.northwind)).await.expect("latest").expect("some");
     assert_eq!((access.mssp_name.as_str(), access.status, access.reason.as_deref()), ("Demo MSSP", Status::Approved, Some("Yes")));
+});
+
+db_test!(async fn an_approved_msp_without_companies_sorts_as_zero(test) {
+    let db = &test.db;
+    let a = actors(&test).await;
+    let now = Utc::now();
+    for (msp, name, email) in [(&a.northwind, "Northwind MSP", "admin@northwind-msp.test"), (&a.contoso, "Contoso MSP", "admin@contoso-msp.test")] {
+        let id = associations::request(db, &a.mssp_owner, name, email, now).await.expect("request");
+        associations::decide(db, msp, id, Decision::Approve, "Yes", now).await.expect("approve");
+    }
+    // Northwind has a company; Contoso never had one, so it has no kept sums at all.
+    common::fixture(db, common::NORTHWIND, "Acme").await;
+    // Resolved now, after the approvals.
+    let mssp = signed_in_scope(db, "Demo MSSP", "owner@demo-mssp.test").await;
+    let scoped = db.scoped(&mssp);
+    for (descending, expected) in [(false, ["Contoso MSP", "Northwind MSP"]), (true, ["Northwind MSP", "Contoso MSP"])] {
+        let query = ListQuery { sort: SortBy::Companies, descending, ..first_page() };
+        let rows = associations::list_for_mssp(&scoped, &query).await.expect("list").rows;
+        let names: Vec<_> = rows.iter().map(|r| r.msp_name.as_str()).collect();
+        assert_eq!(names, expected, "descending: {descending}");
+    }
 });
 
 db_test!(async fn resend_and_expiry_are_audited_and_bounded(test) {

@@ -7,7 +7,7 @@ use crate::{Error, Result, Scoped};
 use chrono::{DateTime, Utc};
 use entity::{association, tenant, tenant_rollup};
 use portal_types::{TenantId, TenantKind};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, QueryStatementBuilder};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
@@ -210,7 +210,9 @@ async fn read_page(
 }
 
 /// The counter `sort` names, for the association row's MSP: from its tenant row (its
-/// companies' sums) while it has approved the caller, and NULL otherwise.
+/// companies' sums) while it has approved the caller, 0 when it has no tenant row yet (no
+/// company ever), and NULL otherwise. Without the 0, an MSP with no companies sorted as NULL:
+/// first on SQLite and last on PostgreSQL.
 fn counter_of_msp(scoped: &Scoped<'_>, sort: SortBy) -> Expr {
     use tenant_rollup::Column as R;
     let col = |column: R| Expr::col((tenant_rollup::Entity, column));
@@ -234,7 +236,15 @@ fn counter_of_msp(scoped: &Scoped<'_>, sort: SortBy) -> Expr {
                 .equals((association::Entity, association::Column::MspTenantId)),
         )
         .into_query();
-    Expr::SubQuery(None, Box::new(of_msp.into_sub_query_statement()))
+    let kept = Expr::SubQuery(None, Box::new(of_msp.into_sub_query_statement()));
+    let approved = scoped.scope().approved_msps().iter().map(|t| t.0);
+    let msp = Expr::col((association::Entity, association::Column::MspTenantId));
+    Expr::case(
+        msp.is_in(approved),
+        Expr::expr(Func::coalesce([kept, Expr::val(0)])),
+    )
+    .finally(Expr::null())
+    .into()
 }
 
 /// The MSP's view of its latest association: with which MSSP, and where it stands.
