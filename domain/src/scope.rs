@@ -7,9 +7,12 @@
 //! filtered to the scope, so an object outside it is simply not found.
 
 use crate::{Db, Error, Result};
-use portal_types::{Email, Role, TenantId, TenantKind, TenantName, UserId};
+use entity::association;
+use portal_types::{AssociationStatus, Email, Role, TenantId, TenantKind, TenantName, UserId};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DeleteMany, EntityTrait, QueryFilter, Select, UpdateMany,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DeleteMany, EntityTrait,
+    QueryFilter, QuerySelect, Select, UpdateMany,
 };
 
 /// Who is signed in, as loaded from their session.
@@ -36,9 +39,7 @@ impl Scope {
     /// Resolves the scope of `principal` as of now.
     pub async fn resolve(db: &Db, principal: Principal) -> Result<Self> {
         let approved_msps = match principal.tenant_kind {
-            TenantKind::Mssp => {
-                crate::associations::approved_msps(db.conn(), principal.tenant_id).await?
-            }
+            TenantKind::Mssp => approved_msps(db.conn(), principal.tenant_id).await?,
             TenantKind::Msp => Vec::new(),
         };
         Ok(Self {
@@ -89,6 +90,35 @@ impl Scope {
             Err(Error::Forbidden)
         }
     }
+}
+
+/// The MSP tenants whose association with `mssp` is APPROVED now (for [`Scope::resolve`]).
+async fn approved_msps(conn: &impl ConnectionTrait, mssp: TenantId) -> Result<Vec<TenantId>> {
+    // Every signed-in MSSP request starts here, so the ids come back as one row, a
+    // comma-separated list: row by row, the hundred ids of an MSSP with a hundred MSPs crossed
+    // from SQLite's thread to the request's one message each.
+    let list = match conn.get_database_backend() {
+        DbBackend::Postgres => "string_agg(msp_tenant_id::text, ',')",
+        _ => "group_concat(msp_tenant_id, ',')",
+    };
+    let ids: Option<Option<String>> = association::Entity::find()
+        .select_only()
+        .expr(Expr::cust(list))
+        .filter(association::Column::MsspTenantId.eq(mssp.0))
+        .filter(association::Column::Status.eq(AssociationStatus::Approved.as_str()))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    ids.flatten()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|id| !id.is_empty())
+        .map(|id| {
+            id.parse()
+                .map(TenantId)
+                .map_err(|_| Error::Internal(format!("approved MSP id {id:?} is not a number")))
+        })
+        .collect()
 }
 
 /// Whose data a read is about: the caller's own tenant's (an MSP's), or an MSP's that has

@@ -18,8 +18,8 @@ use entity::{association, tenant, user};
 use portal_types::{Email, ParseError, Reason, Role, TenantId, TenantKind, TenantName};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 
 /// The product guide's messages for Add MSP.
@@ -475,36 +475,4 @@ pub async fn expire_due(db: &Db, now: DateTime<Utc>) -> Result<u64> {
         expired += 1;
     }
     Ok(expired)
-}
-
-/// The MSP tenants whose association with `mssp` is APPROVED now (for [`Scope::resolve`]).
-pub(crate) async fn approved_msps(
-    conn: &impl ConnectionTrait,
-    mssp: TenantId,
-) -> Result<Vec<TenantId>> {
-    // Every signed-in MSSP request starts here, so the ids come back as one row, a
-    // comma-separated list: row by row, the hundred ids of an MSSP with a hundred MSPs crossed
-    // from SQLite's thread to the request's one message each.
-    let list = match conn.get_database_backend() {
-        DbBackend::Postgres => "string_agg(msp_tenant_id::text, ',')",
-        _ => "group_concat(msp_tenant_id, ',')",
-    };
-    let ids: Option<Option<String>> = association::Entity::find()
-        .select_only()
-        .expr(Expr::cust(list))
-        .filter(association::Column::MsspTenantId.eq(mssp.0))
-        .filter(association::Column::Status.eq(Status::Approved.as_str()))
-        .into_tuple()
-        .one(conn)
-        .await?;
-    ids.flatten()
-        .unwrap_or_default()
-        .split(',')
-        .filter(|id| !id.is_empty())
-        .map(|id| {
-            id.parse()
-                .map(TenantId)
-                .map_err(|_| Error::Internal(format!("approved MSP id {id:?} is not a number")))
-        })
-        .collect()
 }
