@@ -166,12 +166,11 @@ async fn read_page(
         SortBy::Status => select.order_by(association::Column::Status, order.clone()),
         SortBy::Requested => select.order_by(association::Column::RequestedAt, order.clone()),
         counter => {
-            let approved = scoped.scope().approved_msps().iter().map(|t| t.0);
-            let msp = Expr::col((association::Entity, association::Column::MspTenantId));
-            let approved_first = Expr::case(msp.is_in(approved), 0).finally(1);
+            // NULL exactly for the MSPs that have not approved the caller: last either way.
+            let counter = counter_of_msp(scoped, counter);
             select
-                .order_by(Expr::Case(Box::new(approved_first)), Order::Asc)
-                .order_by(counter_of_msp(scoped, counter), order.clone())
+                .order_by(counter.clone().is_null(), Order::Asc)
+                .order_by(counter, order.clone())
         }
     }
     .order_by(association::Column::Id, order);
