@@ -43,9 +43,11 @@ test('the MSSP opens a company, sorts and pages its tables, and downloads CSV', 
   await findings.getByRole('searchbox').fill(firstOnPage ?? '');
   await findings.getByRole('button', { name: 'Search' }).click();
   await expect(page).toHaveURL(/findings_q=/);
-  for (const key of await rows.evaluateAll((all) => all.slice(1).map((r) => r.getAttribute('data-finding')))) {
-    expect(key).toBe(firstOnPage);
-  }
+  // The address changes before the table does: wait until every row is that vulnerability.
+  await expect.poll(async () => {
+    const keys = await rows.evaluateAll((all) => all.slice(1).map((r) => r.getAttribute('data-finding')));
+    return keys.length > 0 && keys.every((key) => key === firstOnPage);
+  }).toBe(true);
 
   // CSV of the searched findings: a header, then only that vulnerability.
   const download = page.waitForEvent('download');
