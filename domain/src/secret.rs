@@ -39,9 +39,16 @@ impl Secret {
 
     /// What the database stores: SHA-256, lower-case hex.
     pub(crate) fn hash(&self) -> String {
-        let digest = Sha256::digest(self.0.as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        sha256_hex(self.0.as_bytes())
     }
+}
+
+/// The SHA-256 of `bytes`, as lower-case hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl fmt::Debug for Secret {

@@ -24,6 +24,7 @@ mod m20261128_000014_count_open_findings_per_vulnerability;
 mod m20261128_000015_cover_company_rollups;
 mod m20261128_000016_create_tenant_rollups;
 mod m20261128_000017_index_tenant_snapshots_by_day;
+mod m20261128_000018_create_white_labels;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000015_cover_company_rollups::Migration),
             Box::new(m20261128_000016_create_tenant_rollups::Migration),
             Box::new(m20261128_000017_index_tenant_snapshots_by_day::Migration),
+            Box::new(m20261128_000018_create_white_labels::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@
 //! Must not: depend on anything server-only (no database, no tokio) — it compiles to WASM.
 
 mod audit;
+mod branding;
 mod error;
 mod ids;
 mod inputs;
@@ -13,6 +14,9 @@ mod inventory;
 mod wire;
 
 pub use audit::{AuditFilter, AuditQuery};
+pub use branding::{
+    Branding, DEFAULT_MSSP_TITLE, FooterContent, FooterPart, LogoId, PageTitle, footer_parts,
+};
 pub use error::AppError;
 pub use ids::{TenantId, UserId};
 pub use inputs::{
