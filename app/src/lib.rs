@@ -7,6 +7,7 @@
 pub mod associations;
 pub mod audit_log;
 pub mod auth;
+pub mod branding;
 pub mod components;
 pub mod inventory;
 pub mod live;

@@ -122,6 +122,7 @@ pub fn current_user() -> Result<Option<CurrentUser>, AppError> {
         display_name: principal.display_name,
         role: principal.role,
         support_email: state.settings.support_email.clone(),
+        branding: principal.branding,
     }))
 }
 

@@ -134,6 +134,8 @@ async fn demo_scope(db: &Db, tenant: &str, email: &str) -> Result<crate::Scope> 
         email: Email::parse(email).map_err(|e| Error::Internal(e.to_string()))?,
         display_name: user_row.display_name,
         role: user_row.role.parse().map_err(Error::Internal)?,
+        branding: crate::branding::of_tenant(db.conn(), portal_types::TenantId(tenant_row.id))
+            .await?,
     };
     crate::Scope::resolve(db, principal).await
 }

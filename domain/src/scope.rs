@@ -8,7 +8,7 @@
 
 use crate::{Db, Error, Result};
 use entity::association;
-use portal_types::{AssociationStatus, Email, Role, TenantId, TenantKind, TenantName, UserId};
+use portal_types::{AssociationStatus, Branding, Email, Role, TenantId, TenantKind, TenantName, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DeleteMany, EntityTrait,
@@ -25,6 +25,8 @@ pub struct Principal {
     pub email: Email,
     pub display_name: String,
     pub role: Role,
+    /// The tenant's white label (the default for MSPs and unbranded MSSPs).
+    pub branding: Branding,
 }
 
 /// What a principal may see and change.

@@ -7,7 +7,7 @@
 
 use crate::{Db, Principal, Result};
 use chrono::{DateTime, Utc};
-use entity::{session, tenant, user};
+use entity::{session, tenant, user, white_label};
 use portal_types::{Email, TenantId, TenantName, UserId};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
@@ -60,6 +60,10 @@ struct SessionRow {
     active: bool,
     tenant_name: String,
     tenant_kind: String,
+    page_title: Option<String>,
+    footer_content: Option<String>,
+    logo_light: Option<String>,
+    logo_dark: Option<String>,
 }
 
 /// The principal of a live session at `now`, touching it; `None` for an unknown, expired or
@@ -89,6 +93,20 @@ pub async fn resolve(
         ])
         .column_as(tenant::Column::Name, "tenant_name")
         .column_as(tenant::Column::Kind, "tenant_kind")
+        // The tenant's white label comes with the session: every page's shell shows it.
+        .join(
+            JoinType::LeftJoin,
+            user::Entity::belongs_to(white_label::Entity)
+                .from(user::Column::TenantId)
+                .to(white_label::Column::TenantId)
+                .into(),
+        )
+        .columns([
+            white_label::Column::PageTitle,
+            white_label::Column::FooterContent,
+            white_label::Column::LogoLight,
+            white_label::Column::LogoDark,
+        ])
         .into_model::<SessionRow>()
         .one(db.conn())
         .await?;
@@ -125,6 +143,12 @@ fn principal_from_row(row: SessionRow) -> Result<Principal> {
         email: Email::parse(&row.email).map_err(|_| corrupt("email"))?,
         display_name: row.display_name,
         role: row.role.parse().map_err(|_| corrupt("role"))?,
+        branding: crate::branding::from_columns(
+            row.page_title,
+            row.footer_content,
+            row.logo_light,
+            row.logo_dark,
+        )?,
     })
 }
 

@@ -97,6 +97,7 @@ pub async fn sign_in(
         email,
         display_name: user.display_name,
         role: user.role.parse().map_err(Error::Internal)?,
+        branding: crate::branding::of_tenant(db.conn(), TenantId(tenant.id)).await?,
     };
     Ok((token, principal))
 }

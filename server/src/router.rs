@@ -1,10 +1,10 @@
 //! The HTTP router: one function builds it, for the server and for in-process tests alike.
 
-use crate::{api, audit_csv, health, inventory_csv, live, middleware};
+use crate::{api, audit_csv, branding, health, inventory_csv, live, middleware};
 use app::ssr::AppState;
 use app::{App, shell};
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use std::sync::OnceLock;
@@ -28,6 +28,19 @@ fn routes() -> Vec<AxumRouteListing> {
 
 /// Builds the whole application router.
 pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
+    // Logo uploads: signed-in, same-origin, and larger than the portal's other bodies (the
+    // handler reads at most the largest logo).
+    let uploads = Router::new()
+        .route(app::branding::LOGO_UPLOAD_PATH, post(branding::upload))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::resolve_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            same_origin.clone(),
+            middleware::refuse_cross_site,
+        ));
+
     let routes = routes();
     let context = {
         let state = state.clone();
@@ -48,6 +61,7 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/events", get(live::events))
         .route("/audit.csv", get(audit_csv::download))
+        .route("/branding/logos/{id}", get(branding::serve))
         .route("/mssp/msps.csv", get(inventory_csv::msps))
         .route("/msp/companies.csv", get(inventory_csv::own_companies))
         .route(
@@ -87,6 +101,7 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES));
 
     portal
+        .merge(uploads)
         .nest(api::PREFIX, api::router())
         .layer(axum::middleware::from_fn_with_state(
             middleware::DevSocket(state.leptos_options.env == leptos::config::Env::DEV),

@@ -171,6 +171,16 @@ impl From<LogoId> for String {
     }
 }
 
+/// The portal's answer to a logo upload: the stored logo, ready to be saved into a white
+/// label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedLogo {
+    pub id: LogoId,
+    pub content_type: String,
+    pub width: u32,
+    pub height: u32,
+}
+
 /// An MSSP's white label. Each part left unset shows the portal's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Branding {

@@ -15,7 +15,8 @@ mod wire;
 
 pub use audit::{AuditFilter, AuditQuery};
 pub use branding::{
-    Branding, DEFAULT_MSSP_TITLE, FooterContent, FooterPart, LogoId, PageTitle, footer_parts,
+    Branding, DEFAULT_MSSP_TITLE, FooterContent, FooterPart, LogoId, PageTitle, UploadedLogo,
+    footer_parts,
 };
 pub use error::AppError;
 pub use ids::{TenantId, UserId};

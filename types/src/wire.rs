@@ -142,6 +142,8 @@ pub struct CurrentUser {
     pub role: Role,
     /// The operator's support address, for the "Need support?" link.
     pub support_email: String,
+    /// The tenant's white label, which the shell shows on every page.
+    pub branding: crate::Branding,
 }
 
 /// Where an MSSP → MSP association stands (design brief §3). Only `PendingApproval` and

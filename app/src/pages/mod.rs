@@ -80,6 +80,7 @@ pub fn Settings(kind: TenantKind) -> impl IntoView {
     view! {
         <Title text="Settings"/>
         <h1>"Settings"</h1>
+        {(kind == TenantKind::Mssp).then(|| view! { <crate::branding::WhiteLabelPanel/> })}
         <Panel id="account" title="Your account">
             <dl class="facts">
                 <dt>"Tenant"</dt><dd>{user.tenant_name.to_string()}</dd>

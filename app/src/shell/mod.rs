@@ -8,11 +8,13 @@
 mod header;
 
 use crate::associations::{NotificationBell, ReasonDialog};
+use crate::branding::{BrandMark, BrandedFooter};
 use crate::auth::use_session;
 use crate::components::{ErrorNotice, NotFound};
 use crate::mssp_view::CompanySelector;
 use header::UserMenu;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
 use portal_types::{CurrentUser, TenantKind};
@@ -83,21 +85,23 @@ fn search_part(search: &str) -> String {
 fn Frame(user: CurrentUser) -> impl IntoView {
     let kind = user.tenant_kind;
     let support = format!("mailto:{}", user.support_email);
-    let title = match kind {
-        TenantKind::Mssp => "MSSP Portal",
-        TenantKind::Msp => "MSP Portal",
-    };
+    let branding = crate::branding::provide_branding(user.branding.clone());
+    let title = Signal::derive(move || match kind {
+        TenantKind::Mssp => branding.read().title().to_owned(),
+        TenantKind::Msp => "MSP Portal".to_owned(),
+    });
     let home = match kind {
         TenantKind::Mssp => "/mssp",
         TenantKind::Msp => "/msp",
     };
+    let tenant_name = user.tenant_name.to_string();
+    let default_footer = Signal::derive(move || format!("{} — {}", title.get(), tenant_name));
     view! {
+        <Title formatter=move |page: String| if page.is_empty() { title.get() } else { format!("{page} · {}", title.get()) }/>
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="app-header">
             <a class="brand" href=home>
-                <img class="logo logo-light" src="/logo-light.svg" alt="" width="28" height="28"/>
-                <img class="logo logo-dark" src="/logo-dark.svg" alt="" width="28" height="28"/>
-                <span class="page-title">{title}</span>
+                <BrandMark branding title/>
             </a>
             {match kind {
                 TenantKind::Mssp => view! { <CompanySelector/> }.into_any(),
@@ -123,7 +127,7 @@ fn Frame(user: CurrentUser) -> impl IntoView {
             </ErrorBoundary>
         </main>
         <footer class="app-footer">
-            <span class="footer-content">{format!("{} — {}", title, user.tenant_name)}</span>
+            <BrandedFooter branding default_line=default_footer/>
             <a href=support>"Need support?"</a>
         </footer>
         <ReasonDialog/>

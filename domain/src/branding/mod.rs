@@ -231,25 +231,38 @@ async fn delete_unused_logos(
 }
 
 fn branding_of(row: white_label::Model) -> Result<Branding> {
+    from_columns(
+        row.page_title,
+        row.footer_content,
+        row.logo_light,
+        row.logo_dark,
+    )
+}
+
+/// A white label's stored columns (all NULL when the tenant has none) as [`Branding`].
+pub(crate) fn from_columns(
+    page_title: Option<String>,
+    footer_content: Option<String>,
+    logo_light: Option<String>,
+    logo_dark: Option<String>,
+) -> Result<Branding> {
     let corrupt = |what: &str| Error::Internal(format!("stored white label {what} is not valid"));
+    let logo = |id: Option<String>| {
+        id.map(|id| LogoId::parse(&id).map_err(|_| corrupt("logo")))
+            .transpose()
+    };
     Ok(Branding {
-        page_title: match row.page_title {
+        page_title: match page_title {
             Some(title) => PageTitle::parse_optional(&title).map_err(|_| corrupt("title"))?,
             None => None,
         },
-        footer_content: match row.footer_content {
+        footer_content: match footer_content {
             Some(footer) => {
                 FooterContent::parse_optional(&footer).map_err(|_| corrupt("footer"))?
             }
             None => None,
         },
-        logo_light: row
-            .logo_light
-            .map(|id| LogoId::parse(&id).map_err(|_| corrupt("logo")))
-            .transpose()?,
-        logo_dark: row
-            .logo_dark
-            .map(|id| LogoId::parse(&id).map_err(|_| corrupt("logo")))
-            .transpose()?,
+        logo_light: logo(logo_light)?,
+        logo_dark: logo(logo_dark)?,
     })
 }

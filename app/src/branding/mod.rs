@@ -1,0 +1,125 @@
+//! White labelling: the MSSP's page title, footer content and logos in its portal's shell, and
+//! the Settings panel that edits them.
+//!
+//! The branding comes with the session, so the server-rendered page already carries it (no
+//! flash of the default). After a save the shell shows the new branding at once, from the
+//! [`ShownBranding`] signal. Title and footer are text: Leptos escapes them, and only
+//! `http(s)://` addresses in the footer become links.
+
+mod settings;
+
+pub use settings::{LOGO_UPLOAD_PATH, WhiteLabelPanel};
+
+use crate::components::ErrorNotice;
+use leptos::prelude::*;
+use portal_types::{AppError, Branding, FooterPart, footer_parts};
+
+/// The branding the shell shows now. Provided by the shell; a save sets it.
+#[derive(Debug, Clone, Copy)]
+pub struct ShownBranding(pub RwSignal<Branding>);
+
+/// Provides [`ShownBranding`], starting from the session's branding.
+pub fn provide_branding(branding: Branding) -> RwSignal<Branding> {
+    let shown = RwSignal::new(branding);
+    provide_context(ShownBranding(shown));
+    shown
+}
+
+/// The header's logos (one per theme; the stylesheet shows the one that matches) and title.
+#[component]
+pub fn BrandMark(
+    #[prop(into)] branding: Signal<Branding>,
+    #[prop(into)] title: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <img class="logo logo-light" src=move || branding.read().logo_light_url() alt="" height="28"/>
+        <img class="logo logo-dark" src=move || branding.read().logo_dark_url() alt="" height="28"/>
+        <span class="page-title">{title}</span>
+    }
+}
+
+/// Footer content as text, with its web addresses as links that open in a new tab.
+#[component]
+pub fn FooterText(#[prop(into)] text: Signal<String>) -> impl IntoView {
+    move || {
+        footer_parts(&text.read())
+            .into_iter()
+            .map(|part| match part {
+                FooterPart::Text(text) => text.to_owned().into_any(),
+                FooterPart::Link(href) => view! {
+                    <a href=href.to_owned() rel="noopener noreferrer nofollow" target="_blank">{href.to_owned()}</a>
+                }
+                .into_any(),
+            })
+            .collect_view()
+    }
+}
+
+/// The signed-in MSSP's branding as saved (Settings reads it fresh: another admin may have
+/// changed it since this page loaded). Users of an MSP are refused.
+#[server(prefix = "/rpc", endpoint = "white_label")]
+pub async fn white_label() -> Result<Branding, AppError> {
+    use crate::ssr;
+    ssr::respond(async {
+        let state = ssr::state()?;
+        let scope = ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        Ok(domain::branding::current(&state.db.scoped(&scope)).await?)
+    })
+    .await
+}
+
+/// Saves the MSSP's white label (owners and admins). Empty fields go back to the defaults;
+/// a logo is the id an upload answered with. Answers the branding as saved.
+#[server(prefix = "/rpc", endpoint = "save_white_label")]
+pub async fn save_white_label(
+    page_title: String,
+    footer_content: String,
+    logo_light: Option<String>,
+    logo_dark: Option<String>,
+) -> Result<Branding, AppError> {
+    use crate::ssr;
+    use portal_types::{FooterContent, LogoId, PageTitle};
+    ssr::respond(async {
+        let state = ssr::state()?;
+        let scope = ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let logo = |id: Option<String>| {
+            id.filter(|id| !id.is_empty())
+                .map(|id| LogoId::parse(&id))
+                .transpose()
+        };
+        let branding = Branding {
+            page_title: PageTitle::parse_optional(&page_title)?,
+            footer_content: FooterContent::parse_optional(&footer_content)?,
+            logo_light: logo(logo_light)?,
+            logo_dark: logo(logo_dark)?,
+        };
+        let scoped = state.db.scoped(&scope);
+        domain::branding::save(&scoped, branding.clone(), chrono::Utc::now()).await?;
+        Ok(branding)
+    })
+    .await
+}
+
+/// The footer of the MSSP's portal: its own content when set, the portal's line otherwise.
+#[component]
+pub fn BrandedFooter(
+    #[prop(into)] branding: Signal<Branding>,
+    #[prop(into)] default_line: Signal<String>,
+) -> impl IntoView {
+    let content = Signal::derive(move || {
+        branding
+            .read()
+            .footer_content
+            .as_ref()
+            .map(|footer| footer.as_str().to_owned())
+    });
+    move || match content.get() {
+        Some(text) => view! { <span class="footer-content"><FooterText text/></span> }.into_any(),
+        None => view! { <span class="footer-content">{default_line}</span> }.into_any(),
+    }
+}
+
+/// An error from the settings panel, when there is one.
+fn error_view(error: Option<AppError>) -> Option<impl IntoView> {
+    error.map(|error| view! { <ErrorNotice error/> })
+}
