@@ -59,7 +59,7 @@ pub fn App() -> impl IntoView {
     auth::provide_session();
     view! {
         <Stylesheet id="leptos" href="/pkg/mssp-portal.css"/>
-        <Title formatter=|page: String| if page.is_empty() { "MSSP Portal".to_owned() } else { format!("{page} · MSSP Portal") }/>
+        <Title formatter=|page: String| branding::document_title(&page, portal_types::DEFAULT_MSSP_TITLE)/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=pages::Home ssr=SsrMode::Async/>

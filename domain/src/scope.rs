@@ -8,7 +8,9 @@
 
 use crate::{Db, Error, Result};
 use entity::association;
-use portal_types::{AssociationStatus, Branding, Email, Role, TenantId, TenantKind, TenantName, UserId};
+use portal_types::{
+    AssociationStatus, Branding, Email, Role, TenantId, TenantKind, TenantName, UserId,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DeleteMany, EntityTrait,

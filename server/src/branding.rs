@@ -31,13 +31,10 @@ pub async fn upload(
         };
         (StatusCode::PAYLOAD_TOO_LARGE, Json(error)).into_response()
     })?;
-    let stored = domain::branding::upload(
-        &state.db.scoped(&scope),
-        bytes.to_vec(),
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(|e| ErrorResponse::from(e).into_response())?;
+    let stored =
+        domain::branding::upload(&state.db.scoped(&scope), bytes.to_vec(), chrono::Utc::now())
+            .await
+            .map_err(|e| ErrorResponse::from(e).into_response())?;
     Ok(Json(UploadedLogo {
         id: stored.id,
         content_type: stored.content_type.to_owned(),
@@ -58,7 +55,10 @@ pub async fn serve(
     let headers = [
         (CONTENT_TYPE, content_type),
         (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        (CACHE_CONTROL, "public, max-age=31536000, immutable".to_owned()),
+        (
+            CACHE_CONTROL,
+            "public, max-age=31536000, immutable".to_owned(),
+        ),
         (ETAG, format!("\"{}\"", id.as_str())),
     ];
     Ok((headers, bytes).into_response())

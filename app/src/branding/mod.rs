@@ -25,6 +25,22 @@ pub fn provide_branding(branding: Branding) -> RwSignal<Branding> {
     shown
 }
 
+/// The document title: `page · portal`, or the portal's alone.
+///
+/// leptos_meta writes the title into the server's HTML as given, unescaped, so on the server
+/// it is escaped here: a title or a page name (a company's, say) holding `</title>` stays
+/// text. In the browser it goes to `document.title`, which takes text as it is.
+pub fn document_title(page: &str, portal: &str) -> String {
+    let title = if page.is_empty() {
+        portal.to_owned()
+    } else {
+        format!("{page} · {portal}")
+    };
+    #[cfg(feature = "ssr")]
+    let title = html_escape::encode_text(&title).into_owned();
+    title
+}
+
 /// The header's logos (one per theme; the stylesheet shows the one that matches) and title.
 #[component]
 pub fn BrandMark(

@@ -8,8 +8,8 @@
 mod header;
 
 use crate::associations::{NotificationBell, ReasonDialog};
-use crate::branding::{BrandMark, BrandedFooter};
 use crate::auth::use_session;
+use crate::branding::{BrandMark, BrandedFooter};
 use crate::components::{ErrorNotice, NotFound};
 use crate::mssp_view::CompanySelector;
 use header::UserMenu;
@@ -97,7 +97,7 @@ fn Frame(user: CurrentUser) -> impl IntoView {
     let tenant_name = user.tenant_name.to_string();
     let default_footer = Signal::derive(move || format!("{} — {}", title.get(), tenant_name));
     view! {
-        <Title formatter=move |page: String| if page.is_empty() { title.get() } else { format!("{page} · {}", title.get()) }/>
+        <Title formatter=move |page: String| crate::branding::document_title(&page, &title.read())/>
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="app-header">
             <a class="brand" href=home>

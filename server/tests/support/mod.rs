@@ -24,6 +24,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as it came (for files that are not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -98,6 +100,7 @@ impl TestApp {
                 status,
                 headers,
                 body: String::from_utf8_lossy(&bytes).into_owned(),
+                bytes: bytes.to_vec(),
             }
         };
         tokio::time::timeout(RESPONSE_LIMIT, exchange)
@@ -131,6 +134,20 @@ impl TestApp {
         let body = encode(form);
         request = request.header(header::CONTENT_LENGTH, body.len());
         self.send(request.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// Posts raw bytes (a file upload) as the browser's `fetch` does.
+    pub async fn post_bytes(&self, path: &str, bytes: Vec<u8>, session: Option<&str>) -> Reply {
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .header(header::ACCEPT, "application/json")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::CONTENT_LENGTH, bytes.len());
+        if let Some(session) = session {
+            request = request.header(header::COOKIE, format!("mssp_session={session}"));
+        }
+        self.send(request.body(Body::from(bytes)).expect("request"))
             .await
     }
 
