@@ -7,8 +7,8 @@
 //!
 //! Every value that a user typed (tenant names) is escaped in the HTML body.
 //!
-//! The messages carry the portal's own name for now; the MSSP's white-label name and logo
-//! come with the settings issue.
+//! A message from an MSSP is branded with its name and, when its white label has one, its
+//! light-mode logo (emails are mostly read on light backgrounds), linked from the portal.
 
 use html_escape::{encode_double_quoted_attribute, encode_text};
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,9 @@ pub enum Message {
         mssp_name: String,
         msp_name: String,
         association_id: i64,
+        /// The MSSP's logo, when its white label has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        logo: Option<portal_types::LogoId>,
     },
 }
 
@@ -53,6 +56,7 @@ impl Message {
                 mssp_name,
                 msp_name,
                 association_id: _,
+                logo,
             } => {
                 let link = format!("{base}/msp");
                 let text = format!(
@@ -62,8 +66,17 @@ impl Message {
                      notifications bell:\n\n{link}\n\n\
                      Nothing is shared until you approve. If you did not expect this request, reject it.\n"
                 );
+                let brand = match logo {
+                    Some(logo) => format!(
+                        "<p><img src=\"{src}\" alt=\"{alt}\" height=\"48\"></p>\n",
+                        src = encode_double_quoted_attribute(&format!("{base}{}", logo.url())),
+                        alt = encode_double_quoted_attribute(mssp_name),
+                    ),
+                    None => format!("<p><strong>{}</strong></p>\n", encode_text(mssp_name)),
+                };
                 let html = format!(
                     "<!DOCTYPE html>\n<html><body>\n\
+                     {brand}\
                      <p>Hello,</p>\n\
                      <p><strong>{mssp}</strong> has asked for access to <strong>{msp}</strong>'s \
                      inventory and vulnerability data.</p>\n\
@@ -97,7 +110,41 @@ mod tests {
             mssp_name: mssp.into(),
             msp_name: msp.into(),
             association_id: 7,
+            logo: None,
         }
+    }
+
+    #[test]
+    fn an_mssp_with_a_logo_brands_its_request_with_it() {
+        let logo = portal_types::LogoId::parse(&"ab".repeat(32)).expect("id");
+        let message = Message::AssociationRequest {
+            mssp_name: "Acme \"Sec\"".into(),
+            msp_name: "N".into(),
+            association_id: 1,
+            logo: Some(logo.clone()),
+        };
+        let rendered = message.render("https://portal.example.com");
+        let src = format!(
+            "<img src=\"https://portal.example.com/branding/logos/{}\"",
+            logo.as_str()
+        );
+        assert!(rendered.html.contains(&src), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("alt=\"Acme &quot;Sec&quot;\""),
+            "{}",
+            rendered.html
+        );
+        let unbranded = request("Acme", "N").render("https://portal.example.com");
+        assert!(!unbranded.html.contains("<img"));
+        assert!(unbranded.html.contains("<p><strong>Acme</strong></p>"));
+        // Messages queued before logos existed still read.
+        let old =
+            r#"{"kind":"association_request","mssp_name":"M","msp_name":"N","association_id":3}"#;
+        let parsed: Message = serde_json::from_str(old).expect("old message");
+        assert!(matches!(
+            parsed,
+            Message::AssociationRequest { logo: None, .. }
+        ));
     }
 
     #[test]

@@ -275,6 +275,7 @@ mod tests {
             mssp_name: "Demo MSSP".into(),
             msp_name: format!("MSP {n}"),
             association_id: n,
+            logo: None,
         }
     }
 

@@ -48,6 +48,7 @@ db_test!(async fn a_request_enqueues_one_email_to_the_admin_and_a_refusal_none(t
             mssp_name: "Demo MSSP".into(),
             msp_name: "Fabrikam MSP".into(),
             association_id: id,
+            logo: None,
         }
     );
 
@@ -80,4 +81,39 @@ db_test!(async fn resend_enqueues_the_same_email_again(test) {
     associations::cancel(db, &owner, id, now).await.expect("cancel");
     associations::resend(db, &owner, id, now).await.expect_err("cancelled");
     assert_eq!(outbox(&test).await.len(), after.len());
+});
+
+db_test!(async fn an_mssp_with_a_logo_sends_it_in_its_request(test) {
+    let db = &test.db;
+    demo::load(db).await.expect("demo");
+    let owner = mssp_owner(db).await;
+    let now = Utc::now();
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgba8(16, 16)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("png");
+    let logo = domain::branding::upload(&db.scoped(&owner), png.into_inner(), now)
+        .await
+        .expect("upload");
+    let branding = portal_types::Branding {
+        logo_light: Some(logo.id.clone()),
+        ..Default::default()
+    };
+    domain::branding::save(&db.scoped(&owner), branding, now)
+        .await
+        .expect("save");
+
+    // The next sign-in carries the branding, as a request's session does.
+    let owner = mssp_owner(db).await;
+    associations::request(db, &owner, "Fabrikam MSP", "admin@fabrikam-msp.test", now)
+        .await
+        .expect("request");
+    let row = outbox(&test).await.pop().expect("row");
+    let message: Message = serde_json::from_str(&row.payload).expect("payload");
+    assert!(
+        matches!(&message, Message::AssociationRequest { logo: Some(id), .. } if *id == logo.id),
+        "{message:?}"
+    );
+    let html = message.render("https://portal.test").html;
+    assert!(html.contains(&format!("https://portal.test/branding/logos/{}", logo.id.as_str())));
 });

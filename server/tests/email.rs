@@ -161,6 +161,7 @@ async fn enqueue(db: &Db, to: &str, n: i64) -> i64 {
             mssp_name: "Demo MSSP".into(),
             msp_name: format!("MSP {n}"),
             association_id: n,
+            logo: None,
         },
         Utc::now(),
     )

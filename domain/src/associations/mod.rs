@@ -193,6 +193,7 @@ pub async fn request(
         mssp_name: mssp_name.to_owned(),
         msp_name: msp.name.clone(),
         association_id: row.id,
+        logo: scope.principal().branding.logo_light.clone(),
     };
     crate::outbox::enqueue(&txn, &email, &mail, now).await?;
     let details =
@@ -226,6 +227,7 @@ pub async fn resend(db: &Db, scope: &Scope, id: i64, now: DateTime<Utc>) -> Resu
         mssp_name: scope.principal().tenant_name.to_string(),
         msp_name: msp.name,
         association_id: row.id,
+        logo: scope.principal().branding.logo_light.clone(),
     };
     crate::outbox::enqueue(&txn, &recipient, &mail, now).await?;
     let details = serde_json::json!({ "association": id, "admin": row.requested_email });
