@@ -26,6 +26,18 @@ pub enum Message {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         logo: Option<portal_types::LogoId>,
     },
+    /// To someone an owner invited to their tenant's team.
+    Invitation {
+        tenant_name: String,
+        inviter_name: String,
+        role: String,
+        /// The link's secret (the database keeps only its hash).
+        token: String,
+        expires_at: chrono::DateTime<chrono::Utc>,
+        /// An MSSP's logo, when its white label has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        logo: Option<portal_types::LogoId>,
+    },
 }
 
 /// A message ready for the wire.
@@ -39,11 +51,27 @@ pub struct Rendered {
 /// The product guide's subject for the association request.
 pub const ASSOCIATION_REQUEST_SUBJECT: &str = "MSSP Approval Request";
 
+/// Where an invitation link leads, before its secret.
+pub const INVITATION_PATH: &str = "/invite/";
+
+/// The sender's logo (linked from the portal) or, without one, its name, atop an HTML body.
+fn brand(base: &str, name: &str, logo: Option<&portal_types::LogoId>) -> String {
+    match logo {
+        Some(logo) => format!(
+            "<p><img src=\"{src}\" alt=\"{alt}\" height=\"48\"></p>\n",
+            src = encode_double_quoted_attribute(&format!("{base}{}", logo.url())),
+            alt = encode_double_quoted_attribute(name),
+        ),
+        None => format!("<p><strong>{}</strong></p>\n", encode_text(name)),
+    }
+}
+
 impl Message {
     /// The template's name, the same as the serde tag.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::AssociationRequest { .. } => "association_request",
+            Self::Invitation { .. } => "invitation",
         }
     }
 
@@ -66,14 +94,7 @@ impl Message {
                      notifications bell:\n\n{link}\n\n\
                      Nothing is shared until you approve. If you did not expect this request, reject it.\n"
                 );
-                let brand = match logo {
-                    Some(logo) => format!(
-                        "<p><img src=\"{src}\" alt=\"{alt}\" height=\"48\"></p>\n",
-                        src = encode_double_quoted_attribute(&format!("{base}{}", logo.url())),
-                        alt = encode_double_quoted_attribute(mssp_name),
-                    ),
-                    None => format!("<p><strong>{}</strong></p>\n", encode_text(mssp_name)),
-                };
+                let brand = brand(base, mssp_name, logo.as_ref());
                 let html = format!(
                     "<!DOCTYPE html>\n<html><body>\n\
                      {brand}\
@@ -93,6 +114,46 @@ impl Message {
                 );
                 Rendered {
                     subject: ASSOCIATION_REQUEST_SUBJECT.to_owned(),
+                    text,
+                    html,
+                }
+            }
+            Self::Invitation {
+                tenant_name,
+                inviter_name,
+                role,
+                token,
+                expires_at,
+                logo,
+            } => {
+                let link = format!("{base}{INVITATION_PATH}{token}");
+                let until = expires_at.format("%-d %B %Y, %H:%M UTC");
+                let text = format!(
+                    "Hello,\n\n\
+                     {inviter_name} has invited you to join {tenant_name} on the portal as {role}.\n\n\
+                     To accept, choose your name and password here:\n\n{link}\n\n\
+                     The link works once, until {until}. If you did not expect this invitation, \
+                     ignore this email.\n"
+                );
+                let html = format!(
+                    "<!DOCTYPE html>\n<html><body>\n\
+                     {brand}\
+                     <p>Hello,</p>\n\
+                     <p><strong>{inviter}</strong> has invited you to join <strong>{tenant}</strong> \
+                     on the portal as {role}.</p>\n\
+                     <p>To accept, choose your name and password here:</p>\n\
+                     <p><a href=\"{href}\">Accept the invitation</a></p>\n\
+                     <p>The link works once, until {until}. If you did not expect this \
+                     invitation, ignore this email.</p>\n\
+                     </body></html>\n",
+                    brand = brand(base, tenant_name, logo.as_ref()),
+                    inviter = encode_text(inviter_name),
+                    tenant = encode_text(tenant_name),
+                    role = encode_text(role),
+                    href = encode_double_quoted_attribute(&link),
+                );
+                Rendered {
+                    subject: format!("You are invited to join {tenant_name}"),
                     text,
                     html,
                 }

@@ -15,6 +15,7 @@ pub mod company_rollup;
 pub mod email_outbox;
 pub mod enrollment_token;
 pub mod finding;
+pub mod invitation;
 pub mod logo;
 pub mod notification;
 pub mod rollup_snapshot;

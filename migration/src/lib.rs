@@ -25,6 +25,7 @@ mod m20261128_000015_cover_company_rollups;
 mod m20261128_000016_create_tenant_rollups;
 mod m20261128_000017_index_tenant_snapshots_by_day;
 mod m20261128_000018_create_white_labels;
+mod m20261128_000019_create_invitations;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000016_create_tenant_rollups::Migration),
             Box::new(m20261128_000017_index_tenant_snapshots_by_day::Migration),
             Box::new(m20261128_000018_create_white_labels::Migration),
+            Box::new(m20261128_000019_create_invitations::Migration),
         ]
     }
 }

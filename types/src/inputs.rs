@@ -467,3 +467,8 @@ mod tests {
         assert!(refused.is_err());
     }
 }
+
+short_text!(
+    /// A person's name as the portal shows it: 1–100 characters.
+    PersonName, field: "display_name", what: "name", max: 100
+);

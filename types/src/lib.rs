@@ -21,8 +21,8 @@ pub use branding::{
 pub use error::AppError;
 pub use ids::{TenantId, UserId};
 pub use inputs::{
-    AgentVersion, CompanyName, Email, Hostname, OsName, ParseError, Password, Reason, TenantName,
-    VulnKey, VulnTitle,
+    AgentVersion, CompanyName, Email, Hostname, OsName, ParseError, Password, PersonName, Reason,
+    TenantName, VulnKey, VulnTitle,
 };
 pub use inventory::{AgentKind, AssetSource, FindingStatus, Severity};
 pub use wire::{AssociationStatus, CurrentUser, Role, TenantKind, Theme};

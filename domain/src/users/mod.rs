@@ -1,5 +1,9 @@
-//! Users: the operator adds them from the command line; a signed-in user reads their own
-//! record through the scope.
+//! Users: the operator adds them from the command line, owners invite them
+//! ([`invitations`]) and manage them ([`team`]); a signed-in user reads their own record
+//! through the scope.
+
+pub mod invitations;
+pub mod team;
 
 use crate::audit::{self, Actor};
 use crate::{Db, Error, Result, Scoped, passwords, tenants};
@@ -72,10 +76,19 @@ pub async fn me(scoped: &Scoped<'_>) -> Result<user::Model> {
 
 /// One user of the scope's own tenant, by id; another tenant's user is not found.
 pub async fn get(scoped: &Scoped<'_>, id: UserId) -> Result<user::Model> {
+    get_in(scoped, scoped.conn(), id).await
+}
+
+/// [`get`], read through `conn` (the caller's transaction).
+async fn get_in(
+    scoped: &Scoped<'_>,
+    conn: &impl sea_orm::ConnectionTrait,
+    id: UserId,
+) -> Result<user::Model> {
     scoped
         .own::<user::Entity>()
         .filter(user::Column::Id.eq(id.0))
-        .one(scoped.conn())
+        .one(conn)
         .await?
         .ok_or(Error::NotFound)
 }
