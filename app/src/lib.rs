@@ -15,6 +15,7 @@ pub mod mssp_view;
 pub mod overview;
 pub mod pages;
 pub mod shell;
+pub mod team;
 pub mod theme;
 mod util;
 
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=pages::Home ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/invite/:token") view=team::AcceptInvitationPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/mssp") view=|| view! { <shell::PortalShell kind=TenantKind::Mssp/> } ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::GlobalDashboard ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=|| view! { <pages::Settings kind=TenantKind::Mssp/> } ssr=SsrMode::Async/>

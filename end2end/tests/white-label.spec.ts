@@ -46,10 +46,14 @@ function png(width: number, height: number, [r, g, b]: [number, number, number])
   ]);
 }
 
-async function openEditor(page: Page) {
+async function signInAsOwner(page: Page) {
   await signIn(page, 'Demo MSSP', 'owner@demo-mssp.test');
   await expect(page).toHaveURL(/\/mssp$/);
+}
+
+async function openEditor(page: Page) {
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await expect(page).toHaveURL(/\/mssp\/settings$/);
   await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
   const panel = page.getByRole('region', { name: 'White Labelling' });
   await panel.getByRole('button', { name: 'Edit' }).click();
@@ -68,6 +72,7 @@ async function restoreDefaults(page: Page) {
 }
 
 test('an owner edits and saves the white label, and every page shows it', async ({ page }) => {
+  await signInAsOwner(page);
   const panel = await openEditor(page);
   await panel.getByLabel('Page Title').fill('Acme Security');
   await panel.getByLabel('Footer Content').fill('Acme Security Ltd. Help: https://acme.example/help');
@@ -114,10 +119,13 @@ test('an owner edits and saves the white label, and every page shows it', async 
   // Light theme shows the light logo; dark shows the dark one.
   const themeButton = page.getByRole('button', { name: /^Theme:/ });
   await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
-  while ((await page.locator('html').getAttribute('data-theme')) !== 'light') {
+  // The toggle cycles system → light → dark; each click waits for the last to land.
+  for (let i = 0; i < 3 && (await themeButton.getAttribute('aria-label')) !== 'Theme: light'; i++) {
+    const before = (await themeButton.getAttribute('aria-label'))!;
     await themeButton.click();
-    await page.waitForTimeout(100);
+    await expect(themeButton).not.toHaveAttribute('aria-label', before);
   }
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await expect(page.locator('.app-header img.logo-light')).toBeVisible();
   await expect(page.locator('.app-header img.logo-light')).toHaveAttribute('src', light!);
   await themeButton.click();
@@ -151,6 +159,7 @@ test('script in the title and the footer runs nothing', async ({ page }) => {
     '"><svg onload=reportXss("svg")>',
     'javascript:reportXss("js") https://x.test/"onmouseover="reportXss(\'attr\')',
   ].join('\n');
+  await signInAsOwner(page);
   const panel = await openEditor(page);
   await panel.getByLabel('Page Title').fill(title);
   await panel.getByLabel('Footer Content').fill(footer);

@@ -6,7 +6,7 @@ use portal_types::AppError;
 use serde::{Deserialize, Serialize};
 
 mod view;
-pub use view::{ActivityPanel, TeamPanel};
+pub use view::ActivityPanel;
 
 /// A user of the tenant, as the overview lists them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

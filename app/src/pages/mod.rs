@@ -62,12 +62,12 @@ pub fn MspHome() -> impl IntoView {
     }
 }
 
-/// Settings: your account, your team, and recent activity in your tenant.
+/// Settings: the MSSP's white label, your account, your team (managed by owners), the MSP's
+/// MSSP access, and recent activity in your tenant.
 #[component]
 pub fn Settings(kind: TenantKind) -> impl IntoView {
     use crate::components::ErrorNotice;
-    use crate::overview::{ActivityPanel, TeamPanel, msp_overview, mssp_overview};
-    let user = expect_context::<CurrentUser>();
+    use crate::overview::{ActivityPanel, msp_overview, mssp_overview};
     let overview = Resource::new_blocking(
         || (),
         move |_| async move {
@@ -81,18 +81,13 @@ pub fn Settings(kind: TenantKind) -> impl IntoView {
         <Title text="Settings"/>
         <h1>"Settings"</h1>
         {(kind == TenantKind::Mssp).then(|| view! { <crate::branding::WhiteLabelPanel/> })}
-        <Panel id="account" title="Your account">
-            <dl class="facts">
-                <dt>"Tenant"</dt><dd>{user.tenant_name.to_string()}</dd>
-                <dt>"Name"</dt><dd>{user.display_name.clone()}</dd>
-                <dt>"Email"</dt><dd>{user.email.to_string()}</dd>
-                <dt>"Role"</dt><dd>{user.role.as_str()}</dd>
-            </dl>
-        </Panel>
+        <crate::team::ProfilePanel/>
+        <crate::team::UsersPanel/>
+        {(kind == TenantKind::Msp).then(|| view! { <crate::associations::AccessPanel/> })}
         <Suspense fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading…"</div> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(o) => view! { <TeamPanel team=o.team/><ActivityPanel activity=o.recent_activity/> }.into_any(),
+                    Ok(o) => view! { <ActivityPanel activity=o.recent_activity/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
