@@ -228,6 +228,26 @@ mod tests {
     }
 
     #[test]
+    fn an_invitation_links_to_its_page_and_escapes_names() {
+        let message = Message::Invitation {
+            tenant_name: "A & B <MSSP>".into(),
+            inviter_name: "<b>Owner</b>".into(),
+            role: "viewer".into(),
+            token: "t0k3n".into(),
+            expires_at: chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("time"),
+            logo: None,
+        };
+        let rendered = message.render("https://portal.example.com/");
+        assert_eq!(rendered.subject, "You are invited to join A & B <MSSP>");
+        assert!(rendered.text.contains("https://portal.example.com/invite/t0k3n"));
+        assert!(rendered.html.contains("href=\"https://portal.example.com/invite/t0k3n\""));
+        assert!(rendered.html.contains("A &amp; B &lt;MSSP&gt;"), "{}", rendered.html);
+        assert!(!rendered.html.contains("<b>Owner</b>"), "{}", rendered.html);
+        assert!(rendered.text.contains("until 15 January 2027"), "{}", rendered.text);
+        assert_eq!(message.kind(), "invitation");
+    }
+
+    #[test]
     fn user_text_is_escaped_in_html() {
         let rendered = request("<script>alert(1)</script>", "A & B \"MSP\"").render("http://x");
         assert!(!rendered.html.contains("<script>"), "{}", rendered.html);
