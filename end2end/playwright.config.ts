@@ -9,7 +9,10 @@ const port = Number(process.env.E2E_PORT ?? 3210);
 const root = path.resolve(__dirname, '..');
 const bin = process.env.PORTAL_BIN ?? path.join(root, 'target/release/mssp-portal');
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.join(root, 'target/site');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mssp-e2e-'));
+// One data folder for the runner and its workers (workers inherit the runner's environment),
+// so tests can read the emails the portal writes into its outbox folder there.
+process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'mssp-e2e-'));
+const dataDir = process.env.E2E_DATA_DIR;
 
 export default defineConfig({
   testDir: './tests',
@@ -39,6 +42,7 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      DATA_DIR: dataDir,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: siteRoot,
       LEPTOS_OUTPUT_NAME: 'mssp-portal',

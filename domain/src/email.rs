@@ -239,11 +239,27 @@ mod tests {
         };
         let rendered = message.render("https://portal.example.com/");
         assert_eq!(rendered.subject, "You are invited to join A & B <MSSP>");
-        assert!(rendered.text.contains("https://portal.example.com/invite/t0k3n"));
-        assert!(rendered.html.contains("href=\"https://portal.example.com/invite/t0k3n\""));
-        assert!(rendered.html.contains("A &amp; B &lt;MSSP&gt;"), "{}", rendered.html);
+        assert!(
+            rendered
+                .text
+                .contains("https://portal.example.com/invite/t0k3n")
+        );
+        assert!(
+            rendered
+                .html
+                .contains("href=\"https://portal.example.com/invite/t0k3n\"")
+        );
+        assert!(
+            rendered.html.contains("A &amp; B &lt;MSSP&gt;"),
+            "{}",
+            rendered.html
+        );
         assert!(!rendered.html.contains("<b>Owner</b>"), "{}", rendered.html);
-        assert!(rendered.text.contains("until 15 January 2027"), "{}", rendered.text);
+        assert!(
+            rendered.text.contains("until 15 January 2027"),
+            "{}",
+            rendered.text
+        );
         assert_eq!(message.kind(), "invitation");
     }
 

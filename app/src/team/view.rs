@@ -195,16 +195,16 @@ fn InviteForm(outcome: Outcome, version: RwSignal<u32>) -> impl IntoView {
     });
     view! {
         <ActionForm action=invite node_ref=form attr:class="filters" attr:aria-label="Invite a user">
-            <label class="field grow">
-                <span>"Email"</span>
-                <input type="email" name="email" required maxlength="254" autocomplete="off" placeholder="name@example.com"/>
-            </label>
-            <label class="field">
-                <span>"Role"</span>
-                <select name="role">
+            <div class="field grow">
+                <label for="invite-email">"Email"</label>
+                <input id="invite-email" type="email" name="email" required maxlength="254" autocomplete="off" placeholder="name@example.com"/>
+            </div>
+            <div class="field">
+                <label for="invite-role">"Role"</label>
+                <select id="invite-role" name="role">
                     {ROLES.map(|role| view! { <option value=role.as_str() selected=role == Role::Viewer>{role.as_str()}</option> })}
                 </select>
-            </label>
+            </div>
             <div class="filter-actions">
                 <button type="submit" class="button primary" disabled=move || invite.pending().get()>"Send invitation"</button>
             </div>
