@@ -61,7 +61,6 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/events", get(live::events))
         .route("/audit.csv", get(audit_csv::download))
-        .route("/branding/logos/{id}", get(branding::serve))
         .route("/mssp/msps.csv", get(inventory_csv::msps))
         .route("/msp/companies.csv", get(inventory_csv::own_companies))
         .route(
@@ -100,8 +99,12 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES));
 
+    // Logos are public (emails show them) and need no session.
+    let logos = Router::new().route("/branding/logos/{id}", get(branding::serve));
+
     portal
         .merge(uploads)
+        .merge(logos)
         .nest(api::PREFIX, api::router())
         .layer(axum::middleware::from_fn_with_state(
             middleware::DevSocket(state.leptos_options.env == leptos::config::Env::DEV),
