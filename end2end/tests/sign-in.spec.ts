@@ -50,7 +50,7 @@ test('after sign-in the visitor returns to the page they asked for', async ({ pa
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/mssp\/settings$/);
-  await expect(page.getByRole('heading', { name: 'Team' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'viewer@demo-mssp.test' })).toBeVisible();
 });
 

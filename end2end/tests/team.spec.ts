@@ -41,7 +41,7 @@ test('an owner invites a user, who joins through the emailed link and can be dea
   await users.getByLabel('Role', { exact: true }).selectOption('admin');
   await users.getByRole('button', { name: 'Send invitation' }).click();
   await expect(users.getByRole('status')).toHaveText('Invitation sent.');
-  await expect(users.getByRole('cell', { name: address })).toBeVisible();
+  await expect(users.getByRole('cell', { name: address, exact: true })).toBeVisible();
 
   // The invited person, in their own browser.
   const invited = await browser.newContext();
