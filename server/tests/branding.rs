@@ -7,7 +7,7 @@ mod support;
 
 use axum::http::StatusCode;
 use image::{DynamicImage, ImageFormat, Rgba, RgbaImage};
-use portal_types::{Email, Password, Role, TenantKind, TenantName};
+use portal_types::{Email, Password, TenantKind, TenantName};
 use serde_json::Value;
 use std::io::Cursor;
 use support::TestApp;
@@ -32,21 +32,8 @@ struct Others {
 }
 
 async fn others(app: &TestApp) -> Others {
-    let db = &app.test_db.db;
-    domain::users::add(
-        db,
-        domain::users::NewUser {
-            tenant: TenantName::parse("Demo MSSP").expect("name"),
-            email: Email::parse("admin@demo-mssp.test").expect("email"),
-            display_name: "Demo Admin".into(),
-            role: Role::Admin,
-            password: Password::parse_new(domain::demo::PASSWORD).expect("password"),
-        },
-    )
-    .await
-    .expect("admin");
     domain::tenants::create(
-        db,
+        &app.test_db.db,
         domain::tenants::NewTenant {
             kind: TenantKind::Mssp,
             name: TenantName::parse("Other MSSP").expect("name"),
@@ -58,7 +45,7 @@ async fn others(app: &TestApp) -> Others {
     .await
     .expect("tenant");
     Others {
-        admin: app.sign_in("Demo MSSP", "admin@demo-mssp.test").await,
+        admin: app.mssp_admin().await,
         other_mssp: app.sign_in("Other MSSP", "owner@other-mssp.test").await,
     }
 }

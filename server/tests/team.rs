@@ -7,29 +7,12 @@ mod support;
 
 use axum::http::StatusCode;
 use domain::email::Message;
-use portal_types::{Email, Password, Role, TenantName};
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::Value;
 use support::TestApp;
 
 fn json(reply: &support::Reply) -> Value {
     serde_json::from_str(&reply.body).unwrap_or_else(|_| panic!("json: {}", reply.body))
-}
-
-async fn add_mssp_admin(app: &TestApp) -> String {
-    domain::users::add(
-        &app.test_db.db,
-        domain::users::NewUser {
-            tenant: TenantName::parse("Demo MSSP").expect("name"),
-            email: Email::parse("admin@demo-mssp.test").expect("email"),
-            display_name: "Demo Admin".into(),
-            role: Role::Admin,
-            password: Password::parse_new(domain::demo::PASSWORD).expect("password"),
-        },
-    )
-    .await
-    .expect("admin");
-    app.sign_in("Demo MSSP", "admin@demo-mssp.test").await
 }
 
 /// The ids of the team's users by email, as the owner's team list has them.
@@ -61,7 +44,7 @@ http_test!(
     async fn only_owners_manage_the_team_and_only_their_own(app) {
         let owner = app.mssp_owner().await;
         let viewer = app.mssp_viewer().await;
-        let admin = add_mssp_admin(&app).await;
+        let admin = app.mssp_admin().await;
         let msp = app.msp_admin().await;
         let viewer_id = member_id(&app, &owner, "viewer@demo-mssp.test").await.to_string();
         let msp_owner_id = member_id(&app, &msp, "admin@northwind-msp.test").await.to_string();

@@ -181,6 +181,24 @@ impl TestApp {
         self.sign_in("Demo MSSP", "viewer@demo-mssp.test").await
     }
 
+    /// Adds an admin to the demo MSSP (the demo has an owner and a viewer) and signs them in.
+    pub async fn mssp_admin(&self) -> String {
+        use portal_types::{Email, Password, Role, TenantName};
+        domain::users::add(
+            &self.test_db.db,
+            domain::users::NewUser {
+                tenant: TenantName::parse("Demo MSSP").expect("name"),
+                email: Email::parse("admin@demo-mssp.test").expect("email"),
+                display_name: "Demo Admin".into(),
+                role: Role::Admin,
+                password: Password::parse_new(domain::demo::PASSWORD).expect("password"),
+            },
+        )
+        .await
+        .expect("admin");
+        self.sign_in("Demo MSSP", "admin@demo-mssp.test").await
+    }
+
     pub async fn msp_admin(&self) -> String {
         self.sign_in("Northwind MSP", "admin@northwind-msp.test")
             .await
