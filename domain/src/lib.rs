@@ -10,6 +10,7 @@ pub mod agents;
 pub mod associations;
 pub mod audit;
 pub mod batch;
+pub mod billing;
 pub mod branding;
 pub mod companies;
 pub mod db;
