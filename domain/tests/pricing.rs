@@ -174,3 +174,10 @@ fn bad_files_are_refused_naming_the_line() {
     let (_, text) = refusal("flat_fee = 10000", "flat_fees = 10000");
     assert!(text.contains("flat_fees"), "{text}");
 }
+
+#[test]
+fn the_built_in_example_is_a_valid_file() {
+    let pricing = Pricing::parse(domain::billing::pricing::EXAMPLE).expect("valid");
+    assert_eq!(pricing.default.currency.code(), "USD");
+    assert!(pricing.plans.contains_key("volume"));
+}

@@ -25,6 +25,7 @@ pub const ENV_KEYS: &[&str] = &[
     "DATA_DIR",
     "SMTP_URL",
     "MAIL_FROM",
+    "PRICING_FILE",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +69,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of every email, `Name <address>`.
     pub mail_from: String,
+    /// The operator's pricing plans (TOML, see `domain::billing::pricing`); without it, the
+    /// built-in example plan.
+    pub pricing_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -87,6 +91,7 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             smtp_url: None,
             mail_from: "MSSP Portal <no-reply@localhost>".to_owned(),
+            pricing_file: None,
         }
     }
 }
@@ -134,7 +139,19 @@ impl Config {
         if let Some(url) = &self.smtp_url {
             crate::mailer::check_smtp_url(url)?;
         }
+        self.pricing()?;
         Ok(())
+    }
+
+    /// The pricing plans in effect: `PRICING_FILE`, checked, or the built-in example.
+    pub fn pricing(&self) -> Result<domain::billing::pricing::Pricing, String> {
+        use domain::billing::pricing::{EXAMPLE, Pricing};
+        let Some(path) = &self.pricing_file else {
+            return Pricing::parse(EXAMPLE).map_err(|e| format!("built-in {e}"));
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("PRICING_FILE {} cannot be read: {e}", path.display()))?;
+        Pricing::parse(&text).map_err(|e| format!("PRICING_FILE {}: {e}", path.display()))
     }
 
     /// The database URL in effect.
@@ -188,6 +205,7 @@ impl fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
+            .field("pricing_file", &self.pricing_file)
             .finish()
     }
 }

@@ -285,3 +285,32 @@ async fn enroll_tokens_are_issued_from_the_command_line_on_sqlite() {
 async fn enroll_tokens_are_issued_from_the_command_line_on_postgres() {
     enroll_tokens_are_issued_from_the_command_line(TestDb::postgres().await).await;
 }
+
+#[test]
+fn a_bad_pricing_file_stops_start_up_naming_the_line() {
+    let dir = std::env::temp_dir().join(format!("pricing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("pricing.toml");
+    let overlapping = domain::billing::pricing::EXAMPLE.replacen(
+        "{ from = 11, up_to = 50",
+        "{ from = 10, up_to = 50",
+        1,
+    );
+    std::fs::write(&file, overlapping).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_mssp-portal"))
+        .args(["migrate"])
+        .env("DATABASE_URL", "sqlite://unused.db")
+        .env("PRICING_FILE", &file)
+        .env_remove("MSSP_PORTAL_CONFIG")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("PRICING_FILE"), "{stderr}");
+    assert!(
+        stderr.contains("line 14: msp_tenants: the tier from 10 overlaps"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

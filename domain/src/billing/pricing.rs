@@ -32,6 +32,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use toml::Spanned;
 
+/// The pricing the portal runs with when the operator gives none (and the starting point
+/// for a pricing file of their own).
+pub const EXAMPLE: &str = include_str!("pricing.example.toml");
+
 /// An amount in a currency's minor units.
 pub type Minor = i64;
 
