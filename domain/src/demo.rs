@@ -4,11 +4,11 @@
 use crate::{Db, Error, Result, tenants, users};
 use entity::{
     agent, api_idempotency, asset, association, audit_event, auth_throttle, company,
-    company_rollup, enrollment_token, finding, rollup_snapshot, session, tenant, tenant_rollup,
-    tenant_snapshot, user, vulnerability,
+    company_rollup, enrollment_token, finding, invitation, logo, rollup_snapshot, session, tenant,
+    tenant_rollup, tenant_snapshot, usage_sample, user, vulnerability, white_label,
 };
 use portal_types::{Email, Password, Role, TenantKind, TenantName};
-use sea_orm::EntityTrait;
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 /// Every demo account's password.
 pub const PASSWORD: &str = "portal-demo-1";
@@ -155,6 +155,11 @@ pub async fn wipe(db: &Db) -> Result<()> {
     enrollment_token::Entity::delete_many().exec(&txn).await?;
     company::Entity::delete_many().exec(&txn).await?;
     session::Entity::delete_many().exec(&txn).await?;
+    invitation::Entity::delete_many().exec(&txn).await?;
+    white_label::Entity::delete_many().exec(&txn).await?;
+    logo::Entity::delete_many().exec(&txn).await?;
+    usage_sample::Entity::delete_many().exec(&txn).await?;
+    txn.execute_unprepared("DELETE FROM usage_days").await?;
     association::Entity::delete_many().exec(&txn).await?;
     audit_event::Entity::delete_many().exec(&txn).await?;
     auth_throttle::Entity::delete_many().exec(&txn).await?;

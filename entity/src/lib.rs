@@ -23,6 +23,7 @@ pub mod session;
 pub mod tenant;
 pub mod tenant_rollup;
 pub mod tenant_snapshot;
+pub mod usage_sample;
 pub mod user;
 pub mod vulnerability;
 pub mod white_label;

@@ -26,6 +26,7 @@ mod m20261128_000016_create_tenant_rollups;
 mod m20261128_000017_index_tenant_snapshots_by_day;
 mod m20261128_000018_create_white_labels;
 mod m20261128_000019_create_invitations;
+mod m20261128_000020_create_usage_samples;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000017_index_tenant_snapshots_by_day::Migration),
             Box::new(m20261128_000018_create_white_labels::Migration),
             Box::new(m20261128_000019_create_invitations::Migration),
+            Box::new(m20261128_000020_create_usage_samples::Migration),
         ]
     }
 }

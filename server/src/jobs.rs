@@ -61,6 +61,20 @@ pub fn spawn_rollup_snapshots(db: Db) -> tokio::task::JoinHandle<()> {
     )
 }
 
+/// Takes the billing usage sample of each finished day (filling in days missed while no
+/// instance ran), checking every ten minutes; a day already sampled is left alone, so every
+/// instance may run it.
+pub fn spawn_usage_sampling(db: Db) -> tokio::task::JoinHandle<()> {
+    spawn_every(
+        db,
+        Duration::from_secs(600),
+        "billing usage days sampled",
+        |db| async move {
+            domain::billing::metering::sample_finished_days(&db, chrono::Utc::now()).await
+        },
+    )
+}
+
 /// Forgets Idempotency-Keys older than a day, every hour.
 pub fn spawn_idempotency_purge(db: Db) -> tokio::task::JoinHandle<()> {
     spawn_every(

@@ -90,6 +90,7 @@ pub async fn run(config: Config, db: Db, banner: impl FnOnce(&str)) -> Result<()
         crate::jobs::spawn_session_purge(db.clone()),
         crate::jobs::spawn_association_expiry(db.clone()),
         crate::jobs::spawn_rollup_snapshots(db.clone()),
+        crate::jobs::spawn_usage_sampling(db.clone()),
         crate::jobs::spawn_idempotency_purge(db.clone()),
     ];
     let mailer = mailer.spawn(db.clone());

@@ -1,4 +1,5 @@
-//! Billing: the operator's pricing plans and the tier arithmetic (`pricing`). Metering and
-//! statements build on it.
+//! Billing: the operator's pricing plans and the tier arithmetic (`pricing`), and the daily
+//! usage samples (`metering`). Statements build on both.
 
+pub mod metering;
 pub mod pricing;
