@@ -3,3 +3,4 @@
 
 pub mod metering;
 pub mod pricing;
+pub mod statements;
