@@ -7,7 +7,6 @@ mod support;
 
 use axum::http::StatusCode;
 use image::{DynamicImage, ImageFormat, Rgba, RgbaImage};
-use portal_types::{Email, Password, TenantKind, TenantName};
 use serde_json::Value;
 use std::io::Cursor;
 use support::TestApp;
@@ -32,21 +31,9 @@ struct Others {
 }
 
 async fn others(app: &TestApp) -> Others {
-    domain::tenants::create(
-        &app.test_db.db,
-        domain::tenants::NewTenant {
-            kind: TenantKind::Mssp,
-            name: TenantName::parse("Other MSSP").expect("name"),
-            owner_email: Email::parse("owner@other-mssp.test").expect("email"),
-            owner_name: "Other Owner".into(),
-            owner_password: Password::parse_new(domain::demo::PASSWORD).expect("password"),
-        },
-    )
-    .await
-    .expect("tenant");
     Others {
         admin: app.mssp_admin().await,
-        other_mssp: app.sign_in("Other MSSP", "owner@other-mssp.test").await,
+        other_mssp: app.other_mssp_owner().await,
     }
 }
 

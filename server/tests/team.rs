@@ -71,14 +71,20 @@ http_test!(
                 assert_eq!(reply.status, status, "{function} {session:?}: {}", reply.body);
             }
         }
-        // Another tenant's user is not found, even by an owner.
-        for (function, form) in [
-            ("set_user_role", vec![("user", msp_owner_id.as_str()), ("role", "viewer")]),
-            ("set_user_active", vec![("user", msp_owner_id.as_str()), ("active", "false")]),
-        ] {
-            let reply = app.call(function, &form, Some(&owner)).await;
-            assert_eq!(reply.status, StatusCode::NOT_FOUND, "{function}: {}", reply.body);
+        // Another tenant's user is not found, even by an owner: an MSP's by the MSSP's owner,
+        // and the MSSP's viewer by another MSSP's owner.
+        let other_mssp = app.other_mssp_owner().await;
+        for (session, target) in [(&owner, &msp_owner_id), (&other_mssp, &viewer_id)] {
+            for (function, form) in [
+                ("set_user_role", vec![("user", target.as_str()), ("role", "viewer")]),
+                ("set_user_active", vec![("user", target.as_str()), ("active", "false")]),
+            ] {
+                let reply = app.call(function, &form, Some(session)).await;
+                assert_eq!(reply.status, StatusCode::NOT_FOUND, "{function}: {}", reply.body);
+            }
         }
+        let theirs = json(&app.call("team", &[], Some(&other_mssp)).await);
+        assert_eq!(theirs["members"].as_array().expect("members").len(), 1, "{theirs}");
 
         // The owner changes a role, deactivates a user (whose session ends at once), and
         // cannot demote the last owner.

@@ -199,6 +199,24 @@ impl TestApp {
         self.sign_in("Demo MSSP", "admin@demo-mssp.test").await
     }
 
+    /// Creates a second MSSP, "Other MSSP", which no MSP has approved, and signs its owner in.
+    pub async fn other_mssp_owner(&self) -> String {
+        use portal_types::{Email, Password, TenantKind, TenantName};
+        domain::tenants::create(
+            &self.test_db.db,
+            domain::tenants::NewTenant {
+                kind: TenantKind::Mssp,
+                name: TenantName::parse("Other MSSP").expect("name"),
+                owner_email: Email::parse("owner@other-mssp.test").expect("email"),
+                owner_name: "Other Owner".into(),
+                owner_password: Password::parse_new(domain::demo::PASSWORD).expect("password"),
+            },
+        )
+        .await
+        .expect("tenant");
+        self.sign_in("Other MSSP", "owner@other-mssp.test").await
+    }
+
     pub async fn msp_admin(&self) -> String {
         self.sign_in("Northwind MSP", "admin@northwind-msp.test")
             .await
