@@ -44,14 +44,17 @@ http_test!(async fn each_kind_reaches_only_its_own_portal(app) {
     // Server functions refuse the other kind as "not found", and serve their own.
     assert_eq!(app.call("mssp_overview", &[], Some(&msp)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.call("msp_overview", &[], Some(&mssp)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.call("mssp_overview", &[], Some(&mssp)).await.status, StatusCode::OK);
+    assert_eq!(app.call("msp_overview", &[], Some(&msp)).await.status, StatusCode::OK);
+    // Each sees its own team only.
     let team_emails = |body: &str| -> Vec<String> {
         let value: serde_json::Value = serde_json::from_str(body).expect("json");
-        value["team"].as_array().expect("team").iter().map(|m| m["email"].as_str().expect("email").to_owned()).collect()
+        value["members"].as_array().expect("members").iter().map(|m| m["email"].as_str().expect("email").to_owned()).collect()
     };
-    let own = app.call("mssp_overview", &[], Some(&mssp)).await;
+    let own = app.call("team", &[], Some(&mssp)).await;
     assert_eq!(own.status, StatusCode::OK);
     assert_eq!(team_emails(&own.body), ["owner@demo-mssp.test", "viewer@demo-mssp.test"], "only the MSSP's own users");
-    let own = app.call("msp_overview", &[], Some(&msp)).await;
+    let own = app.call("team", &[], Some(&msp)).await;
     assert_eq!(team_emails(&own.body), ["admin@northwind-msp.test"], "only the MSP's own users");
 });
 

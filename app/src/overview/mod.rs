@@ -1,5 +1,5 @@
-//! Each portal's overview of its own tenant: the team and recent activity from the audit
-//! trail. One server function per kind of tenant, each refusing the other kind.
+//! Each portal's overview of its own tenant: recent activity from the audit trail (the team
+//! is `crate::team`'s). One server function per kind of tenant, each refusing the other kind.
 
 use leptos::prelude::*;
 use portal_types::AppError;
@@ -7,16 +7,6 @@ use serde::{Deserialize, Serialize};
 
 mod view;
 pub use view::ActivityPanel;
-
-/// A user of the tenant, as the overview lists them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TeamMember {
-    pub email: String,
-    pub display_name: String,
-    pub role: portal_types::Role,
-    pub active: bool,
-    pub last_sign_in_at: Option<chrono::DateTime<chrono::Utc>>,
-}
 
 /// One audit event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,7 +19,6 @@ pub struct Activity {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TenantOverview {
-    pub team: Vec<TeamMember>,
     pub recent_activity: Vec<Activity>,
 }
 
@@ -47,14 +36,12 @@ pub async fn msp_overview() -> Result<TenantOverview, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn load(kind: portal_types::TenantKind) -> Result<TenantOverview, AppError> {
-    use to_wire::*;
+    use to_wire::activity;
     let scope = crate::ssr::scope_of(Some(kind)).await?;
     let state = crate::ssr::state()?;
     let scoped = state.db.scoped(&scope);
-    let team = domain::users::list(&scoped).await?;
     let events = domain::audit::recent(&scoped, 10).await?;
     Ok(TenantOverview {
-        team: team.into_iter().map(team_member).collect(),
         recent_activity: events.into_iter().map(activity).collect(),
     })
 }
@@ -62,17 +49,7 @@ async fn load(kind: portal_types::TenantKind) -> Result<TenantOverview, AppError
 #[cfg(feature = "ssr")]
 mod to_wire {
     //! Row → wire conversions (rows never cross the wire).
-    use super::{Activity, TeamMember};
-
-    pub fn team_member(user: domain::users::UserRow) -> TeamMember {
-        TeamMember {
-            email: user.email,
-            display_name: user.display_name,
-            role: user.role,
-            active: user.active,
-            last_sign_in_at: user.last_sign_in_at,
-        }
-    }
+    use super::Activity;
 
     pub fn activity(event: domain::audit::Event) -> Activity {
         Activity {
