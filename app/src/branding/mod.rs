@@ -10,7 +10,6 @@ mod settings;
 
 pub use settings::{LOGO_UPLOAD_PATH, WhiteLabelPanel};
 
-use crate::components::ErrorNotice;
 use leptos::prelude::*;
 use portal_types::{AppError, Branding, FooterPart, footer_parts};
 
@@ -56,7 +55,7 @@ pub fn BrandMark(
 
 /// Footer content as text, with its web addresses as links that open in a new tab.
 #[component]
-pub fn FooterText(#[prop(into)] text: Signal<String>) -> impl IntoView {
+fn FooterText(#[prop(into)] text: Signal<String>) -> impl IntoView {
     move || {
         footer_parts(&text.read())
             .into_iter()
@@ -133,9 +132,4 @@ pub fn BrandedFooter(
         Some(text) => view! { <span class="footer-content"><FooterText text/></span> }.into_any(),
         None => view! { <span class="footer-content">{default_line}</span> }.into_any(),
     }
-}
-
-/// An error from the settings panel, when there is one.
-fn error_view(error: Option<AppError>) -> Option<impl IntoView> {
-    error.map(|error| view! { <ErrorNotice error/> })
 }

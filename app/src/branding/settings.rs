@@ -1,7 +1,7 @@
 //! The White Labelling panel of the MSSP's Settings: the saved branding, and an editor with a
 //! live preview of the header and footer in both themes.
 
-use super::{FooterText, SaveWhiteLabel, ShownBranding, error_view, white_label};
+use super::{BrandedFooter, SaveWhiteLabel, ShownBranding, white_label};
 use crate::components::{ErrorNotice, Panel};
 use leptos::prelude::*;
 use portal_types::{
@@ -163,7 +163,7 @@ fn Editor(
                 <Preview branding=preview theme="light"/>
                 <Preview branding=preview theme="dark"/>
             </div>
-            {move || error_view(save_error.get())}
+            {move || save_error.get().map(|error| view! { <ErrorNotice error/> })}
             <div class="panel-actions">
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>
                     {move || if save.pending().get() { "Saving…" } else { "Save" }}
@@ -183,13 +183,6 @@ fn Preview(branding: Memo<Branding>, theme: &'static str) -> impl IntoView {
         "dark" => branding.read().logo_dark_url(),
         _ => branding.read().logo_light_url(),
     };
-    let footer = Signal::derive(move || {
-        branding
-            .read()
-            .footer_content
-            .as_ref()
-            .map_or_else(String::new, |f| f.as_str().to_owned())
-    });
     view! {
         <figure class=format!("brand-preview {theme}") aria-label=label>
             <div class="preview-header">
@@ -198,11 +191,7 @@ fn Preview(branding: Memo<Branding>, theme: &'static str) -> impl IntoView {
             </div>
             <div class="preview-body muted">"Global"</div>
             <div class="preview-footer">
-                {move || if footer.read().is_empty() {
-                    view! { <span class="muted">"The portal's footer"</span> }.into_any()
-                } else {
-                    view! { <FooterText text=footer/> }.into_any()
-                }}
+                <BrandedFooter branding default_line="The portal's footer".to_owned()/>
             </div>
         </figure>
     }
