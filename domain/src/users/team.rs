@@ -27,27 +27,20 @@ pub fn require_owner(scope: &Scope) -> Result<()> {
 
 /// Gives a user of the owner's tenant another role.
 pub async fn set_role(scoped: &Scoped<'_>, id: UserId, role: Role) -> Result<()> {
-    let scope = scoped.scope();
-    require_owner(scope)?;
-    let txn = locked(scoped).await?;
-    let target = super::get_in(scoped, &txn, id).await?;
-    if target.role == role.as_str() {
+    let change = change_member(scoped, id, user::Column::Role, role.as_str(), |u| {
+        u.role == role.as_str()
+    });
+    let Some((txn, before)) = change.await? else {
         return Ok(());
-    }
-    scoped
-        .update_own::<user::Entity>()
-        .col_expr(user::Column::Role, Expr::value(role.as_str()))
-        .filter(user::Column::Id.eq(id.0))
-        .exec(&txn)
-        .await?;
-    keeps_an_active_owner(scoped, &txn).await?;
-    let details = serde_json::json!({ "from": target.role, "to": role.as_str() });
+    };
+    let details = serde_json::json!({ "from": before.role, "to": role.as_str() });
+    let scope = scoped.scope();
     audit::record(
         &txn,
         scope.tenant_id(),
         &Actor::of(scope),
         "user.role",
-        &target.email,
+        &before.email,
         details,
     )
     .await?;
@@ -58,20 +51,12 @@ pub async fn set_role(scoped: &Scoped<'_>, id: UserId, role: Role) -> Result<()>
 /// Deactivates a user of the owner's tenant (their sessions end at once; they cannot sign in)
 /// or reactivates them.
 pub async fn set_active(scoped: &Scoped<'_>, id: UserId, active: bool) -> Result<()> {
-    let scope = scoped.scope();
-    require_owner(scope)?;
-    let txn = locked(scoped).await?;
-    let target = super::get_in(scoped, &txn, id).await?;
-    if target.active == active {
+    let change = change_member(scoped, id, user::Column::Active, active, |u| {
+        u.active == active
+    });
+    let Some((txn, before)) = change.await? else {
         return Ok(());
-    }
-    scoped
-        .update_own::<user::Entity>()
-        .col_expr(user::Column::Active, Expr::value(active))
-        .filter(user::Column::Id.eq(id.0))
-        .exec(&txn)
-        .await?;
-    keeps_an_active_owner(scoped, &txn).await?;
+    };
     if !active {
         session::Entity::delete_many()
             .filter(session::Column::UserId.eq(id.0))
@@ -83,17 +68,45 @@ pub async fn set_active(scoped: &Scoped<'_>, id: UserId, active: bool) -> Result
     } else {
         "user.deactivate"
     };
+    let scope = scoped.scope();
     audit::record(
         &txn,
         scope.tenant_id(),
         &Actor::of(scope),
         action,
-        &target.email,
+        &before.email,
         serde_json::json!({}),
     )
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Sets `column` of a user of the owner's tenant to `value`, one owner change at a time (see
+/// [`locked`]), refusing a change that would leave no active owner. Answers the open
+/// transaction, for the caller to finish, and the user as they were; `None` when `unchanged`
+/// says there is nothing to do.
+async fn change_member(
+    scoped: &Scoped<'_>,
+    id: UserId,
+    column: user::Column,
+    value: impl Into<sea_orm::Value>,
+    unchanged: impl Fn(&user::Model) -> bool,
+) -> Result<Option<(DatabaseTransaction, user::Model)>> {
+    require_owner(scoped.scope())?;
+    let txn = locked(scoped).await?;
+    let before = super::get_in(scoped, &txn, id).await?;
+    if unchanged(&before) {
+        return Ok(None);
+    }
+    scoped
+        .update_own::<user::Entity>()
+        .col_expr(column, Expr::value(value))
+        .filter(user::Column::Id.eq(id.0))
+        .exec(&txn)
+        .await?;
+    keeps_an_active_owner(scoped, &txn).await?;
+    Ok(Some((txn, before)))
 }
 
 /// Changes the signed-in user's own name.
