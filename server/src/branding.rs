@@ -22,7 +22,7 @@ pub async fn upload(
     State(state): State<AppState>,
     body: Body,
 ) -> Result<Json<UploadedLogo>, Response> {
-    // Read at most one byte past the limit: a larger file is refused without being read whole.
+    // Read no more than the largest logo: a larger file is refused without being read whole.
     let bytes = axum::body::to_bytes(body, MAX_BYTES).await.map_err(|_| {
         let message = format!("The logo is larger than {} KB.", MAX_BYTES / 1024);
         let error = AppError::Validation {

@@ -12,7 +12,7 @@
 //!   while the portal was down are filled in (up to [`BACKFILL_DAYS`] back).
 
 use crate::{Db, Result};
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use portal_types::AssociationStatus;
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -23,10 +23,9 @@ pub const BACKFILL_DAYS: u64 = 62;
 
 /// The first instant after `day` (UTC).
 fn end_of(day: NaiveDate) -> DateTime<Utc> {
-    day.checked_add_days(Days::new(1))
+    day.succ_opt()
         .unwrap_or(day)
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
+        .and_time(NaiveTime::MIN)
         .and_utc()
 }
 
