@@ -34,6 +34,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub settings: Arc<PortalSettings>,
+    /// The operator's pricing plans, checked at start.
+    pub pricing: Arc<domain::billing::pricing::Pricing>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

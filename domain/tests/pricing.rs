@@ -173,6 +173,34 @@ fn bad_files_are_refused_naming_the_line() {
     assert!(text.contains("either `agents`"), "{text}");
     let (_, text) = refusal("flat_fee = 10000", "flat_fees = 10000");
     assert!(text.contains("flat_fees"), "{text}");
+    let (line, text) = refusal("[plans.enterprise]", "[plans.default]");
+    assert_eq!(line, Some(15), "{text}");
+    assert!(text.contains("not allowed"), "{text}");
+    let (_, text) = refusal("[plans.enterprise]", "[plans.\"big deal\"]");
+    assert!(text.contains("not allowed"), "{text}");
+    let (line, text) = refusal(
+        "[default]",
+        "[metering]\nagents_seen_within_days = 0\n\n[default]",
+    );
+    assert_eq!(line, Some(3), "{text}");
+    assert!(text.contains("1 to 90"), "{text}");
+}
+
+#[test]
+fn the_deployed_window_is_a_week_unless_configured() {
+    assert_eq!(
+        Pricing::parse(FILE).expect("valid").deployed_window,
+        chrono::Duration::days(7)
+    );
+    let fortnight = FILE.replacen(
+        "[default]",
+        "[metering]\nagents_seen_within_days = 14\n\n[default]",
+        1,
+    );
+    assert_eq!(
+        Pricing::parse(&fortnight).expect("valid").deployed_window,
+        chrono::Duration::days(14)
+    );
 }
 
 #[test]

@@ -1,15 +1,18 @@
 //! A month simulated day by day, on SQLite and PostgreSQL: MSPs approved and revoked, agents
-//! enrolled and retired, every day sampled; the daily usage, its peak and the priced charge
-//! against figures worked out by hand.
+//! enrolled and retired, every day sampled, the month closed; its statement (daily usage,
+//! peak, charge, each MSP's share) against figures worked out by hand, and frozen.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use domain::billing::ledger::{close_finished_months, closed, past};
 use domain::billing::metering::sample_day;
 use domain::billing::pricing::{EXAMPLE, Pricing};
-use domain::billing::statements::{DayUsage, Peak, charge, daily_usage, peak};
+use domain::billing::statements::charge;
 use domain::testing::signed_in_scope;
 use domain::{db_test, demo};
 use entity::{agent, association, tenant};
-use portal_types::{AssociationStatus, CompanyName};
+use portal_types::{AssociationStatus, CompanyName, PeakUsage, Period, TenantName, UsageDay};
+
+const WEEK: Duration = Duration::days(7);
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
@@ -70,6 +73,13 @@ db_test!(async fn a_simulated_month_is_billed_at_its_peak(test) {
     let conn = test.conn();
     let now = Utc::now();
     let mssp = tenant_id(conn, demo::MSSP_NAME).await;
+    // The MSSP has been a customer since September (only MSSPs that existed by a month's end
+    // get its statement).
+    tenant::Entity::update_many()
+        .col_expr(tenant::Column::CreatedAt, Expr::value(Utc.with_ymd_and_hms(2026, 9, 1, 0, 0, 0).single().expect("time")))
+        .exec(conn)
+        .await
+        .expect("backdate");
     let [northwind, contoso, fabrikam] = [
         tenant_id(conn, "Northwind MSP").await,
         tenant_id(conn, "Contoso MSP").await,
@@ -121,34 +131,92 @@ db_test!(async fn a_simulated_month_is_billed_at_its_peak(test) {
     let first = NaiveDate::from_ymd_opt(2026, 10, 1).expect("date");
     let last = NaiveDate::from_ymd_opt(2026, 10, 31).expect("date");
     for day in first.iter_days().take_while(|d| *d <= last) {
-        assert!(sample_day(db, day, now).await.expect("sample"));
+        assert!(sample_day(db, day, now, WEEK).await.expect("sample"));
     }
+
+    // The month closes once its last day is sampled (here on November 2nd).
+    let pricing = Pricing::parse(EXAMPLE).expect("pricing");
+    let closing = Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().expect("time");
+    assert_eq!(close_finished_months(db, &pricing, closing).await.expect("close"), 1, "one MSSP, one month");
+    let owner = signed_in_scope(db, demo::MSSP_NAME, "owner@demo-mssp.test").await;
+    let october = Period::parse("2026-10").expect("period");
+    let statement = closed(&db.scoped(&owner), october).await.expect("statement");
 
     // By hand: tenants 1 (1st–4th), 2 (5th–9th), 3 (10th–19th), 2 (20th–31st); probes 2, 3
     // (5th–11th), 6 (12th–19th), 5 (20th–31st); one lightweight agent every day.
-    let usage = daily_usage(db, portal_types::TenantId(mssp), first, last).await.expect("usage");
+    let usage = &statement.daily;
     assert_eq!(usage.len(), 31);
     let on = |d: u32| usage[d as usize - 1];
-    let day = |d: u32, msp_tenants, probe_agents| DayUsage {
+    let day = |d: u32, msp_tenants, probe_agents| UsageDay {
         day: NaiveDate::from_ymd_opt(2026, 10, d).expect("date"),
         msp_tenants,
         probe_agents,
         lightweight_agents: 1,
+        provisional: false,
     };
     for (d, tenants, probes) in [(1, 1, 2), (4, 1, 2), (5, 2, 3), (9, 2, 3), (10, 3, 3), (11, 3, 3), (12, 3, 6), (14, 3, 6), (15, 3, 6), (19, 3, 6), (20, 2, 5), (31, 2, 5)] {
         assert_eq!(on(d), day(d, tenants, probes), "October {d}");
     }
-    let peak = peak(&usage);
-    assert_eq!(peak, Peak { msp_tenants: 3, probe_agents: 6, lightweight_agents: 1, agents: 7 });
+    assert_eq!(statement.peak, PeakUsage { msp_tenants: 3, probe_agents: 6, lightweight_agents: 1, agents: 7 });
+    assert_eq!((statement.days_elapsed, statement.closed_at), (31, Some(closing)));
 
-    // Priced: graduated, agents together: 3 × 50.00 + 7 × 3.00 = 171.00.
-    let pricing = Pricing::parse(EXAMPLE).expect("pricing");
-    let graduated = charge(&pricing.default, &peak).expect("charge");
-    assert_eq!(graduated.currency, "USD");
-    assert_eq!(graduated.meters.iter().map(|m| (m.meter, m.units, m.amount)).collect::<Vec<_>>(),
+    // Priced by the default plan (graduated, agents together): 3 × 50.00 + 7 × 3.00 = 171.00.
+    assert_eq!(statement.plan.name, "default");
+    assert_eq!(statement.plan.currency.code, "USD");
+    assert_eq!(statement.charges.iter().map(|m| (m.meter.as_str(), m.units, m.amount)).collect::<Vec<_>>(),
         [("MSP tenants", 3, 15_000), ("Agents", 7, 2_100)]);
-    assert_eq!(graduated.total, 17_100);
-    // Volume, agents apart: 3 × 45.00 + 6 × 3.50 + 1 × 1.00 = 157.00.
-    let volume = charge(&pricing.plans["volume"], &peak).expect("charge");
-    assert_eq!(volume.total, 13_500 + 2_100 + 100);
+    assert_eq!(statement.charges[0].tier_reached.as_ref().map(|t| t.range()).as_deref(), Some("1–10"));
+    assert_eq!(statement.total, 17_100);
+
+    // Shares. Tenant-days: Northwind 31, Contoso 15 (5th–19th), Fabrikam 22 (10th–31st), of
+    // 68: 15,000 splits 6,838.2 / 3,308.8 / 4,852.9, the two units left going to Fabrikam and
+    // Contoso. Agent-days: Northwind 62 probe + 14 + 17 lightweight = 93, Contoso 15,
+    // Fabrikam 60, of 168: 2,100 splits 1,162.5 / 187.5 / 750, the unit left to Northwind
+    // (the tie goes to the earlier MSP).
+    let shares: Vec<_> = statement.msps.iter()
+        .map(|m| (m.name.as_str(), m.days_counted, m.peak_probe_agents, m.peak_lightweight_agents, m.peak_agents, m.share))
+        .collect();
+    assert_eq!(shares, [
+        ("Contoso MSP", 15, 1, 0, 1, 3_309 + 187),
+        ("Fabrikam MSP", 22, 3, 0, 3, 4_853 + 750),
+        ("Northwind MSP", 31, 2, 1, 3, 6_838 + 1_163),
+    ]);
+    assert_eq!(statement.msps.iter().map(|m| m.share).sum::<i64>(), statement.total);
+
+    // Frozen: Northwind revoked, agents gone, the MSSP moved to the volume plan and the month
+    // closed again change nothing.
+    set(northwind, AssociationStatus::Revoked, oct(1, 10), Some(oct(2, 10))).await.expect("revoke");
+    agent::Entity::delete_many().exec(conn).await.expect("agents gone");
+    domain::billing::plans::assign(db, &pricing, &TenantName::parse(demo::MSSP_NAME).expect("name"), "volume", closing)
+        .await
+        .expect("plan");
+    assert_eq!(close_finished_months(db, &pricing, closing + chrono::Duration::days(1)).await.expect("close"), 0);
+    assert_eq!(closed(&db.scoped(&owner), october).await.expect("statement"), statement);
+    let past = past(&db.scoped(&owner)).await.expect("past");
+    assert_eq!(past.iter().map(|p| (p.period, p.total)).collect::<Vec<_>>(), [(october, 17_100)]);
 });
+
+#[test]
+fn the_volume_plan_prices_agents_apart() {
+    // 3 × 45.00 + 6 × 3.50 + 1 × 1.00 = 157.00, every unit at the tier reached.
+    let pricing = Pricing::parse(EXAMPLE).expect("pricing");
+    let peak = PeakUsage {
+        msp_tenants: 3,
+        probe_agents: 6,
+        lightweight_agents: 1,
+        agents: 7,
+    };
+    let (charges, total) = charge(&pricing.plans["volume"], &peak).expect("charge");
+    assert_eq!(
+        charges
+            .iter()
+            .map(|m| (m.meter.as_str(), m.amount))
+            .collect::<Vec<_>>(),
+        [
+            ("MSP tenants", 13_500),
+            ("Probe agents", 2_100),
+            ("Lightweight agents", 100)
+        ]
+    );
+    assert_eq!(total, 15_700);
+}

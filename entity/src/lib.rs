@@ -10,6 +10,8 @@ pub mod asset;
 pub mod association;
 pub mod audit_event;
 pub mod auth_throttle;
+pub mod billing_plan;
+pub mod billing_statement;
 pub mod company;
 pub mod company_rollup;
 pub mod email_outbox;

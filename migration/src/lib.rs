@@ -27,6 +27,7 @@ mod m20261128_000017_index_tenant_snapshots_by_day;
 mod m20261128_000018_create_white_labels;
 mod m20261128_000019_create_invitations;
 mod m20261128_000020_create_usage_samples;
+mod m20261128_000021_create_billing_plans_and_statements;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000018_create_white_labels::Migration),
             Box::new(m20261128_000019_create_invitations::Migration),
             Box::new(m20261128_000020_create_usage_samples::Migration),
+            Box::new(m20261128_000021_create_billing_plans_and_statements::Migration),
         ]
     }
 }

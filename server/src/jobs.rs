@@ -2,7 +2,9 @@
 //! The email outbox worker has a module of its own, [`crate::mailer`].
 
 use domain::Db;
+use domain::billing::{ledger, metering, pricing::Pricing};
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Runs `job` every `period` until the process stops, logging what it did (`what`, with the
@@ -62,15 +64,23 @@ pub fn spawn_rollup_snapshots(db: Db) -> tokio::task::JoinHandle<()> {
 }
 
 /// Takes the billing usage sample of each finished day (filling in days missed while no
-/// instance ran), checking every ten minutes; a day already sampled is left alone, so every
+/// instance ran), then freezes the statement of each month whose last day is sampled,
+/// checking every ten minutes. A day sampled or a month closed is left alone, so every
 /// instance may run it.
-pub fn spawn_usage_sampling(db: Db) -> tokio::task::JoinHandle<()> {
+pub fn spawn_billing(db: Db, pricing: Arc<Pricing>) -> tokio::task::JoinHandle<()> {
     spawn_every(
         db,
         Duration::from_secs(600),
-        "billing usage days sampled",
-        |db| async move {
-            domain::billing::metering::sample_finished_days(&db, chrono::Utc::now()).await
+        "billing days sampled and statements closed",
+        move |db| {
+            let pricing = pricing.clone();
+            async move {
+                let now = chrono::Utc::now();
+                let days =
+                    metering::sample_finished_days(&db, now, pricing.deployed_window).await?;
+                let statements = ledger::close_finished_months(&db, &pricing, now).await?;
+                Ok(days + statements)
+            }
         },
     )
 }

@@ -47,8 +47,9 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-pub fn app_state(config: &Config, db: Db) -> AppState {
-    AppState {
+/// The state every request shares; fails only on a pricing file that does not read.
+pub fn app_state(config: &Config, db: Db) -> Result<AppState, String> {
+    Ok(AppState {
         leptos_options: leptos_options(config),
         db,
         settings: Arc::new(PortalSettings {
@@ -56,7 +57,8 @@ pub fn app_state(config: &Config, db: Db) -> AppState {
             secure_cookies: config.secure_cookies,
             trust_forwarded_for: config.trust_forwarded_for,
         }),
-    }
+        pricing: Arc::new(config.pricing()?),
+    })
 }
 
 pub fn same_origin(config: &Config) -> SameOrigin {
@@ -78,7 +80,9 @@ pub async fn run(config: Config, db: Db, banner: impl FnOnce(&str)) -> Result<()
             .await
             .map_err(|e| format!("cannot listen for association changes: {e}"))?,
     };
-    let state = app_state(&config, db.clone());
+    let state = app_state(&config, db.clone())?;
+    let pricing = state.pricing.clone();
+    domain::billing::plans::check_assignments(&db, &pricing).await?;
     let mailer = crate::mailer::Mailer::from_config(&config)?;
     let router = crate::router::build(state, same_origin(&config));
     let listener = TcpListener::bind(config.site_addr)
@@ -90,7 +94,7 @@ pub async fn run(config: Config, db: Db, banner: impl FnOnce(&str)) -> Result<()
         crate::jobs::spawn_session_purge(db.clone()),
         crate::jobs::spawn_association_expiry(db.clone()),
         crate::jobs::spawn_rollup_snapshots(db.clone()),
-        crate::jobs::spawn_usage_sampling(db.clone()),
+        crate::jobs::spawn_billing(db.clone(), pricing),
         crate::jobs::spawn_idempotency_purge(db.clone()),
     ];
     let mailer = mailer.spawn(db.clone());

@@ -29,7 +29,7 @@ http_test!(
             move || {
                 for _ in 0..ROUTER_BUILDS {
                     let config = server::config::Config::default();
-                    let state = server::serve::app_state(&config, app.test_db.db.clone());
+                    let state = server::serve::app_state(&config, app.test_db.db.clone()).expect("state");
                     drop(server::router::build(state, server::serve::same_origin(&config)));
                 }
             }

@@ -6,6 +6,7 @@
 //! Must not: depend on anything server-only (no database, no tokio) — it compiles to WASM.
 
 mod audit;
+mod billing;
 mod branding;
 mod error;
 mod ids;
@@ -14,6 +15,10 @@ mod inventory;
 mod wire;
 
 pub use audit::{AuditFilter, AuditQuery};
+pub use billing::{
+    ChargeLine, Currency, MeterCharge, MeterTiers, Money, MspShare, PeakUsage, Period, PlanTiers,
+    PriceTier, Statement, StatementSummary, TierMode, UsageDay, group_thousands,
+};
 pub use branding::{
     Branding, DEFAULT_MSSP_TITLE, FooterContent, FooterPart, LogoId, PageTitle, UploadedLogo,
     footer_parts,

@@ -25,6 +25,9 @@
 //!
 //! [plans.enterprise]   # assigned to an MSSP instead of the default
 //! # …the same keys
+//!
+//! [metering]           # optional
+//! agents_seen_within_days = 7
 //! ```
 
 use serde::Deserialize;
@@ -39,30 +42,7 @@ pub const EXAMPLE: &str = include_str!("pricing.example.toml");
 /// An amount in a currency's minor units.
 pub type Minor = i64;
 
-/// How a plan prices units across its tiers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TierMode {
-    Graduated,
-    Volume,
-}
-
-/// Units `from` through `up_to` (both included; no `up_to`: every unit above `from`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tier {
-    pub from: u64,
-    pub up_to: Option<u64>,
-    pub unit_price: Minor,
-    pub flat_fee: Minor,
-}
-
-/// One line of a charge: the units priced in a tier, and what they cost.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChargeLine {
-    pub tier: Tier,
-    pub units: u64,
-    pub amount: Minor,
-}
+pub use portal_types::{ChargeLine, PriceTier as Tier, TierMode};
 
 /// A checked list of tiers: contiguous from unit 1, non-overlapping, the last one open.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,12 +65,22 @@ pub struct Plan {
     pub agents: AgentPricing,
 }
 
-/// The operator's pricing: the default plan, and named plans assigned to some MSSPs.
+/// The operator's pricing: the default plan, named plans assigned to some MSSPs, and how
+/// recently an agent must have been seen to count as deployed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pricing {
     pub default: Plan,
     pub plans: BTreeMap<String, Plan>,
+    pub deployed_window: chrono::Duration,
 }
+
+/// The name the default plan goes by on statements.
+pub const DEFAULT_PLAN: &str = "default";
+
+/// How many days back an agent may have been last seen and still count, unless the pricing
+/// file says otherwise (`[metering] agents_seen_within_days`).
+pub const DEFAULT_DEPLOYED_WINDOW_DAYS: u16 = 7;
+const MAX_DEPLOYED_WINDOW_DAYS: u16 = 90;
 
 /// Why a pricing file was refused, with the line it concerns when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +106,13 @@ struct RawPricing {
     default: Spanned<RawPlan>,
     #[serde(default)]
     plans: BTreeMap<String, Spanned<RawPlan>>,
+    metering: Option<RawMetering>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMetering {
+    agents_seen_within_days: Spanned<u16>,
 }
 
 #[derive(Deserialize)]
@@ -142,21 +139,68 @@ struct RawTier {
 impl Pricing {
     /// Reads and checks a pricing file's text.
     pub fn parse(text: &str) -> Result<Self, PricingError> {
-        let line_of = |offset: usize| Some(text[..offset.min(text.len())].lines().count().max(1));
+        let line_of =
+            |offset: usize| Some(text[..offset.min(text.len())].matches('\n').count() + 1);
         let raw: RawPricing = toml::from_str(text).map_err(|e| PricingError {
             line: e.span().and_then(|span| line_of(span.start)),
             message: e.message().to_owned(),
         })?;
         let plan = |raw: &Spanned<RawPlan>| plan(raw.get_ref(), raw.span().start, &line_of);
+        let window = match &raw.metering {
+            None => DEFAULT_DEPLOYED_WINDOW_DAYS,
+            Some(metering) => {
+                let days = *metering.agents_seen_within_days.get_ref();
+                if !(1..=MAX_DEPLOYED_WINDOW_DAYS).contains(&days) {
+                    return Err(PricingError {
+                        line: line_of(metering.agents_seen_within_days.span().start),
+                        message: format!(
+                            "agents_seen_within_days is 1 to {MAX_DEPLOYED_WINDOW_DAYS}"
+                        ),
+                    });
+                }
+                days
+            }
+        };
+        let mut plans = BTreeMap::new();
+        for (name, raw) in &raw.plans {
+            if name == DEFAULT_PLAN || !valid_plan_name(name) {
+                return Err(PricingError {
+                    line: line_of(raw.span().start),
+                    message: format!(
+                        "the plan name {name:?} is not allowed: use 1 to 64 letters, digits, \
+                         '-' or '_', and not \"{DEFAULT_PLAN}\""
+                    ),
+                });
+            }
+            plans.insert(name.clone(), plan(raw)?);
+        }
         Ok(Self {
             default: plan(&raw.default)?,
-            plans: raw
-                .plans
-                .iter()
-                .map(|(name, raw)| Ok((name.clone(), plan(raw)?)))
-                .collect::<Result<_, PricingError>>()?,
+            plans,
+            deployed_window: chrono::Duration::days(i64::from(window)),
         })
     }
+
+    /// The plan called `name` ("default" is the default plan).
+    pub fn plan(&self, name: &str) -> Option<&Plan> {
+        match name {
+            DEFAULT_PLAN => Some(&self.default),
+            name => self.plans.get(name),
+        }
+    }
+
+    /// Every plan's name, the default first.
+    pub fn plan_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(DEFAULT_PLAN).chain(self.plans.keys().map(String::as_str))
+    }
+}
+
+/// Plan names go on the command line and into statements: keep them plain.
+pub fn valid_plan_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn plan(

@@ -71,7 +71,7 @@ impl TestApp {
     /// The app over `db` (another handle on `test_db`'s database, say through a proxy).
     pub fn with_db(test_db: TestDb, db: domain::Db) -> Self {
         let config = Config::default();
-        let state = server::serve::app_state(&config, db);
+        let state = server::serve::app_state(&config, db).expect("state");
         let router = server::router::build(state, server::serve::same_origin(&config));
         Self { router, test_db }
     }

@@ -1,5 +1,8 @@
-//! The command line: `serve` (default), `migrate`, `tenant create`, `user add`, `demo`.
+//! The command line: `serve` (default), `migrate`, `tenant create`, `user add`,
+//! `enroll-token create`, `billing`, `demo`.
 //! Every failure is one line on stderr and a non-zero exit.
+
+mod billing;
 
 use crate::config::Config;
 use crate::serve;
@@ -40,6 +43,9 @@ pub enum Command {
     /// Manage agents' enrollment tokens.
     #[command(subcommand)]
     EnrollToken(EnrollTokenCommand),
+    /// Show the billing plans and put MSSPs on them.
+    #[command(subcommand)]
+    Billing(billing::BillingCommand),
     /// Load the demo tenants and sign-ins into an empty database, with a generated inventory
     /// (the first three MSPs are the demo MSPs; further ones are created).
     Demo {
@@ -255,6 +261,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             println!("{}", issued.secret.expose());
             Ok(())
         }
+        Command::Billing(command) => billing::run(command, &db, &config.pricing()?).await,
         Command::Demo {
             reset,
             msps,
