@@ -7,6 +7,7 @@
 pub mod associations;
 pub mod audit_log;
 pub mod auth;
+pub mod billing;
 pub mod branding;
 pub mod components;
 pub mod inventory;
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::GlobalDashboard ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=|| view! { <pages::Settings kind=TenantKind::Mssp/> } ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=audit_log::AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("billing") view=billing::BillingPage ssr=SsrMode::Async/>
                     <Route path=path!("msps/:id") view=mssp_view::MspViewPage ssr=SsrMode::Async/>
                     <Route path=path!("msps/:id/companies") view=inventory::MspCompaniesPage ssr=SsrMode::Async/>
                     <Route path=path!("msps/:id/companies/:company") view=mssp_view::MspCompanyPage ssr=SsrMode::Async/>

@@ -3,9 +3,10 @@
 
 use crate::{Db, Error, Result, tenants, users};
 use entity::{
-    agent, api_idempotency, asset, association, audit_event, auth_throttle, company,
-    company_rollup, enrollment_token, finding, invitation, logo, rollup_snapshot, session, tenant,
-    tenant_rollup, tenant_snapshot, usage_sample, user, vulnerability, white_label,
+    agent, api_idempotency, asset, association, audit_event, auth_throttle, billing_plan,
+    billing_statement, company, company_rollup, enrollment_token, finding, invitation, logo,
+    rollup_snapshot, session, tenant, tenant_rollup, tenant_snapshot, usage_sample, user,
+    vulnerability, white_label,
 };
 use portal_types::{Email, Password, Role, TenantKind, TenantName};
 use sea_orm::{ConnectionTrait, EntityTrait};
@@ -160,6 +161,8 @@ pub async fn wipe(db: &Db) -> Result<()> {
     logo::Entity::delete_many().exec(&txn).await?;
     usage_sample::Entity::delete_many().exec(&txn).await?;
     txn.execute_unprepared("DELETE FROM usage_days").await?;
+    billing_statement::Entity::delete_many().exec(&txn).await?;
+    billing_plan::Entity::delete_many().exec(&txn).await?;
     association::Entity::delete_many().exec(&txn).await?;
     audit_event::Entity::delete_many().exec(&txn).await?;
     auth_throttle::Entity::delete_many().exec(&txn).await?;

@@ -58,7 +58,7 @@ async fn run(engine: &str, test: TestDb, bodies: &[String]) {
         .expect("token");
     let config = server::config::Config::default();
     let router = server::router::build(
-        server::serve::app_state(&config, db.clone()),
+        server::serve::app_state(&config, db.clone()).expect("state"),
         server::serve::same_origin(&config),
     );
 

@@ -6,6 +6,7 @@
 
 pub mod api;
 mod audit_csv;
+mod billing_csv;
 mod branding;
 pub mod cli;
 pub mod config;

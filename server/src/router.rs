@@ -1,6 +1,6 @@
 //! The HTTP router: one function builds it, for the server and for in-process tests alike.
 
-use crate::{api, audit_csv, branding, health, inventory_csv, live, middleware};
+use crate::{api, audit_csv, billing_csv, branding, health, inventory_csv, live, middleware};
 use app::ssr::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -62,6 +62,8 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
         .route("/events", get(live::events))
         .route("/audit.csv", get(audit_csv::download))
         .route("/mssp/msps.csv", get(inventory_csv::msps))
+        .route("/mssp/billing/statement.csv", get(billing_csv::statement))
+        .route("/mssp/billing/msps.csv", get(billing_csv::msps))
         .route("/msp/companies.csv", get(inventory_csv::own_companies))
         .route(
             "/msp/companies/{id}/assets.csv",

@@ -309,8 +309,53 @@ fn a_bad_pricing_file_stops_start_up_naming_the_line() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("PRICING_FILE"), "{stderr}");
     assert!(
-        stderr.contains("line 14: msp_tenants: the tier from 10 overlaps"),
+        stderr.contains("line 19: msp_tenants: the tier from 10 overlaps"),
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+cli_test!(async fn mssps_are_put_on_plans_of_the_pricing_file(url) {
+    let mssp = portal(&url, &["tenant", "create", "--kind", "mssp", "--name", "Acme MSSP", "--admin-email", "owner@acme.test", "--password-stdin"], "a-long-password\n");
+    assert!(mssp.status.success(), "{}", text(&mssp.stderr));
+
+    let plans = portal(&url, &["billing", "plans"], "");
+    assert!(plans.status.success(), "{}", text(&plans.stderr));
+    let shown = text(&plans.stdout);
+    assert!(shown.contains("Plan default: USD, graduated"), "{shown}");
+    assert!(shown.contains("1–10               USD 50.00 each"), "{shown}");
+    assert!(shown.contains("Every MSSP is on the default plan."), "{shown}");
+
+    let set = portal(&url, &["billing", "set-plan", "--mssp", "acme mssp", "--plan", "volume"], "");
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    assert!(text(&portal(&url, &["billing", "plans"], "").stdout).contains("MSSP \"Acme MSSP\" is on plan volume"));
+
+    let unknown = portal(&url, &["billing", "set-plan", "--mssp", "Acme MSSP", "--plan", "gold"], "");
+    assert!(!unknown.status.success());
+    assert_eq!(text(&unknown.stderr).trim(), "error: the pricing file has no plan \"gold\"; its plans: default, volume");
+    let not_mssp = portal(&url, &["billing", "set-plan", "--mssp", "Nobody", "--plan", "volume"], "");
+    assert_eq!(text(&not_mssp.stderr).trim(), "error: there is no MSSP called \"Nobody\"");
+
+    // A pricing file without the plan an MSSP is on: the portal does not start.
+    let engine = url.split(':').next().unwrap_or("db");
+    let file = std::env::temp_dir().join(format!("pricing-no-volume-{engine}-{}.toml", std::process::id()));
+    let example = domain::billing::pricing::EXAMPLE;
+    std::fs::write(&file, &example[..example.find("# A plan an MSSP can be put on").expect("the volume plan")]).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_mssp-portal"))
+        .args(["serve"])
+        .env("DATABASE_URL", &url)
+        .env("PRICING_FILE", &file)
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env_remove("MSSP_PORTAL_CONFIG")
+        .output()
+        .expect("run");
+    let _ = std::fs::remove_file(&file);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("the MSSP \"Acme MSSP\" is on the billing plan \"volume\", which the pricing file does not define"), "{stderr}");
+
+    // Back on the default plan, it starts again (checked with the command that reads plans).
+    let back = portal(&url, &["billing", "set-plan", "--mssp", "Acme MSSP", "--plan", "default"], "");
+    assert!(back.status.success(), "{}", text(&back.stderr));
+    assert!(text(&portal(&url, &["billing", "plans"], "").stdout).contains("Every MSSP is on the default plan."));
+});

@@ -113,18 +113,11 @@ pub fn SeverityBars(counts: Counts) -> impl IntoView {
 
 /// A count with thousands separators (12,345).
 pub fn format_count(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        out.insert(0, '-');
-    }
-    out
+    let sign = if n < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}",
+        portal_types::group_thousands(&n.unsigned_abs().to_string())
+    )
 }
 
 #[cfg(test)]

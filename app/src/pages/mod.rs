@@ -81,6 +81,7 @@ pub fn Settings(kind: TenantKind) -> impl IntoView {
         <Title text="Settings"/>
         <h1>"Settings"</h1>
         {(kind == TenantKind::Mssp).then(|| view! { <crate::branding::WhiteLabelPanel/> })}
+        {(kind == TenantKind::Mssp).then(|| view! { <crate::billing::BillingLinkPanel/> })}
         <crate::team::ProfilePanel/>
         <crate::team::UsersPanel/>
         {(kind == TenantKind::Msp).then(|| view! { <crate::associations::AccessPanel/> })}

@@ -5,7 +5,8 @@ use crate::auth::{SignOut, load_page_after};
 use leptos::prelude::*;
 use portal_types::CurrentUser;
 
-/// Who is signed in, links to Settings (MSP) and the audit log, and sign-out.
+/// Who is signed in, links to Settings (MSP), Billing (MSSP owners and admins) and the audit
+/// log, and sign-out.
 #[component]
 pub fn UserMenu(user: CurrentUser) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
@@ -19,6 +20,8 @@ pub fn UserMenu(user: CurrentUser) -> impl IntoView {
                 <p class="muted">{user.email.to_string()}</p>
                 <p class="muted">{format!("{} · {}", user.tenant_name, user.role)}</p>
                 {(user.tenant_kind == portal_types::TenantKind::Msp).then(|| view! { <p><a href="/msp/settings">"Settings"</a></p> })}
+                {(user.tenant_kind == portal_types::TenantKind::Mssp && user.role.can_write())
+                    .then(|| view! { <p><a href=crate::billing::PAGE_PATH>"Billing"</a></p> })}
                 <p><a href=audit>"Audit log"</a></p>
                 <ActionForm action=sign_out>
                     <button type="submit" class="button">"Sign out"</button>

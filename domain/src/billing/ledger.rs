@@ -48,6 +48,20 @@ pub async fn estimate(
     .await
 }
 
+/// The statement of `period`: the running month's estimate (also for no period), or a closed
+/// month's frozen statement.
+pub async fn statement(
+    scoped: &Scoped<'_>,
+    pricing: &Pricing,
+    period: Option<Period>,
+    now: DateTime<Utc>,
+) -> Result<Statement> {
+    match period.filter(|p| *p != Period::containing(now.date_naive())) {
+        None => estimate(scoped, pricing, now).await,
+        Some(period) => closed(scoped, period).await,
+    }
+}
+
 /// The signed-in MSSP's closed months, newest first.
 pub async fn past(scoped: &Scoped<'_>) -> Result<Vec<StatementSummary>> {
     require_billing(scoped)?;

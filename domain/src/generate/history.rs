@@ -1,4 +1,5 @@
-//! Demo snapshot history: the days before today, so trends have something to show.
+//! Demo history: snapshots of the days before today, so trends have something to show, and a
+//! billing past, so the Billing page has closed months to show.
 
 use crate::{Db, Result};
 
@@ -41,6 +42,45 @@ pub(super) async fn history(db: &Db, today: chrono::NaiveDate) -> Result<()> {
         );
         txn.execute_raw(statement).await?;
         crate::rollups::snapshot_tenants(&txn, day).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// How long before generation the demo MSP that approved the demo MSSP did so.
+pub const APPROVED_DAYS_AGO: i64 = 45;
+
+/// The demo MSSP has been a customer for [`HISTORY_DAYS`], and the MSP that approved it did so
+/// [`APPROVED_DAYS_AGO`] (its audit trail keeps the real time): the billing sampler, filling in the days
+/// missed, then counts it since then, and closes last month. Dates already further back stay.
+pub(super) async fn billing_history(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    use entity::{association, tenant};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let customer_since = now - chrono::Duration::days(i64::from(HISTORY_DAYS));
+    let approved = now - chrono::Duration::days(APPROVED_DAYS_AGO);
+    let txn = db.begin_write().await?;
+    tenant::Entity::update_many()
+        .col_expr(tenant::Column::CreatedAt, Expr::value(customer_since))
+        .filter(tenant::Column::Name.eq(crate::demo::MSSP_NAME))
+        .filter(tenant::Column::CreatedAt.gt(customer_since))
+        .exec(&txn)
+        .await?;
+    let decided: Vec<association::Model> = association::Entity::find()
+        .filter(association::Column::Status.eq(portal_types::AssociationStatus::Approved.as_str()))
+        .filter(association::Column::DecidedAt.gt(approved))
+        .all(&txn)
+        .await?;
+    for row in decided {
+        association::Entity::update_many()
+            .col_expr(
+                association::Column::RequestedAt,
+                Expr::value(approved - chrono::Duration::days(1)),
+            )
+            .col_expr(association::Column::DecidedAt, Expr::value(approved))
+            .filter(association::Column::Id.eq(row.id))
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(())

@@ -143,6 +143,7 @@ pub async fn generate(
         generated.msps += 1;
     }
     history(db, now.date_naive()).await?;
+    history::billing_history(db, now).await?;
     Ok(generated)
 }
 
