@@ -43,7 +43,7 @@ test('every MSSP page hydrates and responds on every load', async ({ page }) => 
   const problems = watchConsole(page);
   await signIn(page, 'Demo MSSP', 'owner@demo-mssp.test');
   await expect(page).toHaveURL(/\/mssp$/);
-  for (const path of ['/mssp', '/mssp/settings', '/mssp/audit', '/mssp/audit?action=association.&q=a']) {
+  for (const path of ['/mssp', '/mssp/settings', '/mssp/billing', '/mssp/audit', '/mssp/audit?action=association.&q=a']) {
     await loadsCleanly(page, problems, path);
   }
   // The MSPs panel, which once stayed inert after a bad hydration, opens its dialog.

@@ -22,12 +22,7 @@ pub async fn download(
     State(state): State<AppState>,
     query: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Response, ErrorResponse> {
-    let Query(query) = query.map_err(|rejection| {
-        ErrorResponse(AppError::BadRequest(format!(
-            "the query string is malformed ({})",
-            rejection.body_text()
-        )))
-    })?;
+    let query = crate::signed_in::query_of(query)?;
     let filter = query
         .parse()
         .map_err(|e| ErrorResponse(AppError::from(e).in_query()))?;

@@ -116,13 +116,7 @@ async fn load(
     state: &AppState,
     query: Result<Query<PeriodQuery>, QueryRejection>,
 ) -> Result<Statement, ErrorResponse> {
-    let Query(query) = query.map_err(|rejection| {
-        ErrorResponse(AppError::BadRequest(format!(
-            "the query string is malformed ({})",
-            rejection.body_text()
-        )))
-    })?;
-    let period = query
+    let period = crate::signed_in::query_of(query)?
         .period
         .as_deref()
         .map(Period::parse)

@@ -23,6 +23,20 @@ impl IntoResponse for ErrorResponse {
     }
 }
 
+/// A download's query string, or 400 saying what is wrong with it.
+pub fn query_of<T>(
+    query: Result<axum::extract::Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, ErrorResponse> {
+    query
+        .map(|axum::extract::Query(params)| params)
+        .map_err(|rejection| {
+            ErrorResponse(AppError::BadRequest(format!(
+                "the query string is malformed ({})",
+                rejection.body_text()
+            )))
+        })
+}
+
 impl From<domain::Error> for ErrorResponse {
     fn from(error: domain::Error) -> Self {
         Self(error.into())

@@ -97,7 +97,7 @@ pub fn MspBreakdown(statement: Statement) -> impl IntoView {
                 <input id="billing-msp-search" type="search" placeholder="Search by MSP" maxlength="200"
                     prop:value=move || search.get()
                     on:input=move |ev| search.set(event_target_value(&ev))/>
-                <a class="button" href=csv download="">"Download MSPs (CSV)"</a>
+                <a class="button" href=csv download rel="external">"Download MSPs (CSV)"</a>
             </div>
             {move || {
                 let shown = rows();

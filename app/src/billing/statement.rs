@@ -46,13 +46,13 @@ pub fn StatementView(statement: Statement, past: Vec<StatementSummary>) -> impl 
         .charges
         .iter()
         .map(|charge| {
-            let tier = charge
-                .tier_reached
-                .as_ref()
-                .map_or_else(|| "No usage yet".to_owned(), |t| format!("Tier {}", t.range()));
+            let tier = charge.tier_reached.as_ref().map_or_else(
+                || "No usage yet".to_owned(),
+                |t| format!("Peak · tier {}", t.range()),
+            );
             view! {
                 <div class="stat-card">
-                    <span class="stat-label">{format!("Peak {}", charge.meter.to_lowercase())}</span>
+                    <span class="stat-label">{charge.meter.clone()}</span>
                     <strong class="stat-value">{count(charge.units)}</strong>
                     <span class="muted">{tier}</span>
                 </div>
@@ -64,7 +64,7 @@ pub fn StatementView(statement: Statement, past: Vec<StatementSummary>) -> impl 
         <section class="panel" aria-labelledby="period-heading">
             <div class="panel-head">
                 <h2 id="period-heading">{heading}</h2>
-                <a class="button" href=csv_href("statement", period, closed) download="">"Download statement (CSV)"</a>
+                <a class="button" href=csv_href("statement", period, closed) download rel="external">"Download statement (CSV)"</a>
             </div>
             <p class="muted">{progress}</p>
             <div class="stat-cards">
@@ -241,10 +241,10 @@ fn PastStatements(past: Vec<StatementSummary>, shown: Option<Period>) -> impl In
                                     <td class="num">{total}</td>
                                     <td><When at=summary.closed_at/></td>
                                     <td>
-                                        <a href=csv_href("statement", period, true) download=""
+                                        <a href=csv_href("statement", period, true) download rel="external"
                                             aria-label=format!("{} statement as CSV", period.label())>"Statement CSV"</a>
                                         " · "
-                                        <a href=csv_href("msps", period, true) download=""
+                                        <a href=csv_href("msps", period, true) download rel="external"
                                             aria-label=format!("{} MSPs as CSV", period.label())>"MSPs CSV"</a>
                                     </td>
                                 </tr>

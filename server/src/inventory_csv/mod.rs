@@ -151,12 +151,7 @@ fn findings(params: &TableParams) -> Result<Table, ErrorResponse> {
 }
 
 fn params(query: Result<Query<TableParams>, QueryRejection>) -> Result<TableParams, ErrorResponse> {
-    query.map(|Query(params)| params).map_err(|rejection| {
-        ErrorResponse(AppError::BadRequest(format!(
-            "the query string is malformed ({})",
-            rejection.body_text()
-        )))
-    })
+    crate::signed_in::query_of(query)
 }
 
 /// The order `sort=` names (the table's default without one), or 400.

@@ -1,0 +1,79 @@
+import { test, expect, type Download, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import { signIn } from './helpers';
+
+// Billing in Chromium: the demo MSSP's owner opens Billing from the user menu and sees the
+// running month's estimate, each line of the calculation, Northwind's share and the tiers;
+// both CSVs download with the rows the page shows; last month (closed when the portal started,
+// the demo having a billing past) opens as a statement of its own.
+
+async function csvOf(page: Page, click: () => Promise<void>): Promise<string[][]> {
+  const [download]: [Download, void] = await Promise.all([page.waitForEvent('download'), click()]);
+  const text = fs.readFileSync((await download.path())!, 'utf8');
+  return text.trim().split('\n').map((line) => line.split(','));
+}
+
+/** "USD 1,234.50" → "1234.50", as the CSVs write amounts. */
+const decimal = (shown: string) => shown.replace(/^[A-Z]{3} /, '').replace(/,/g, '');
+
+test('the Billing page shows the estimate, and the CSVs download with its rows', async ({ page }) => {
+  await signIn(page, 'Demo MSSP', 'owner@demo-mssp.test');
+  await expect(page).toHaveURL(/\/mssp$/);
+  await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+  await page.getByLabel('User menu').click();
+  await page.getByRole('link', { name: 'Billing' }).click();
+  await expect(page).toHaveURL(/\/mssp\/billing$/);
+
+  const period = page.getByRole('region', { name: /^Current period: / });
+  await expect(period).toContainText(/Day \d+ of \d+/);
+  const total = (await page.getByTestId('billing-total').textContent())!;
+  expect(total).toMatch(/^USD \d[\d,]*\.\d\d$/);
+  // One MSP tenant at its peak (Northwind), in the first tier: 1 × 50.00 plus the agents.
+  const calculation = page.locator('#billing-calculation');
+  await expect(calculation.getByRole('row', { name: /MSP tenants 1–10 1 50\.00/ })).toBeVisible();
+  await expect(calculation.locator('tfoot')).toContainText(total);
+  await expect(page.getByRole('region', { name: 'Pricing tiers' }).getByText('1–10 (reached)').first()).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Agents deployed per day/ })).toBeVisible();
+
+  // The breakdown: Northwind carries the whole charge; the search narrows it.
+  const msps = page.getByRole('region', { name: 'By MSP tenant' });
+  const northwind = msps.getByRole('row', { name: /Northwind MSP/ });
+  await expect(northwind).toContainText(total);
+  await msps.getByLabel('Search MSPs').fill('contoso');
+  await expect(msps.getByText('No MSP matches the search.')).toBeVisible();
+  await msps.getByLabel('Search MSPs').fill('north');
+  await expect(northwind).toBeVisible();
+  const share = msps.getByRole('columnheader', { name: 'Share' });
+  await expect(share).toHaveAttribute('aria-sort', 'descending');
+  await share.getByRole('button').click();
+  await expect(share).toHaveAttribute('aria-sort', 'ascending');
+
+  const rows = await csvOf(page, () => msps.getByRole('link', { name: 'Download MSPs (CSV)' }).click());
+  expect(rows[0]).toEqual(['period', 'msp', 'days_counted', 'peak_probe_agents', 'peak_lightweight_agents', 'peak_agents', 'share', 'currency']);
+  expect(rows.length).toBe(2);
+  expect(rows[1][1]).toBe('Northwind MSP');
+  expect(rows[1][6]).toBe(decimal(total));
+  const statement = await csvOf(page, () => period.getByRole('link', { name: 'Download statement (CSV)' }).click());
+  expect(statement[1].slice(1, 5)).toEqual(['MSP tenants', '1–10', '1', '50.00']);
+  expect(statement[statement.length - 1].slice(1, 2).concat(statement[statement.length - 1].slice(6))).toEqual(['Total', decimal(total), 'USD']);
+
+  // Last month, closed: its own statement, and back.
+  const past = page.getByRole('region', { name: 'Past statements' });
+  const lastMonth = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 1))
+    .toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  await past.getByRole('link', { name: lastMonth }).click();
+  await expect(page).toHaveURL(/\/mssp\/billing\?period=\d{4}-\d{2}$/);
+  await expect(page.getByRole('heading', { name: `${lastMonth} statement` })).toBeVisible();
+  await expect(page.getByText(/^Closed /)).toBeVisible();
+  await page.getByRole('link', { name: '← Current period' }).click();
+  await expect(page.getByRole('heading', { name: /^Current period: / })).toBeVisible();
+});
+
+test('viewers are told Billing is for owners and admins', async ({ page }) => {
+  await signIn(page, 'Demo MSSP', 'viewer@demo-mssp.test');
+  await expect(page).toHaveURL(/\/mssp$/);
+  await page.goto('/mssp/settings');
+  await expect(page.getByRole('region', { name: 'Billing' })).toContainText('Billing is shown to owners and admins.');
+  await page.goto('/mssp/billing');
+  await expect(page.getByRole('alert')).toHaveText('You do not have permission to do that.');
+});
