@@ -7,8 +7,8 @@ use crate::components::{EmptyState, Panel};
 use leptos::prelude::*;
 use portal_types::UsageDay;
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 140.0;
+const WIDTH: f64 = 960.0;
+const HEIGHT: f64 = 150.0;
 const LEFT: f64 = 40.0;
 const BOTTOM: f64 = 20.0;
 const TOP: f64 = 8.0;
@@ -103,7 +103,9 @@ pub fn UsageChart(days: Vec<UsageDay>) -> impl IntoView {
             <ul class="trend-legend">
                 <li><span class="swatch usage-probe"></span>"Probe"</li>
                 <li><span class="swatch usage-lightweight"></span>"Lightweight"</li>
-                <li><span class="swatch usage-probe provisional"></span>"Today, so far"</li>
+                {days.iter().any(|d| d.provisional).then(|| view! {
+                    <li><span class="swatch usage-probe provisional"></span>"Today, so far"</li>
+                })}
             </ul>
             <h3 class="chart-title">"MSP tenants"</h3>
             {bars(&days, &tenants, tenants_label)}
