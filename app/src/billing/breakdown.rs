@@ -49,7 +49,7 @@ pub fn MspBreakdown(statement: Statement) -> impl IntoView {
     let statement = StoredValue::new(statement);
     let total_msps = statement.with_value(|s| s.msps.len());
 
-    let rows = move || {
+    let rows = Memo::new(move |_| {
         let needle = search.get().trim().to_lowercase();
         let (column, descending) = (sort.get(), descending.get());
         statement.with_value(|s| {
@@ -65,7 +65,7 @@ pub fn MspBreakdown(statement: Statement) -> impl IntoView {
             });
             shown
         })
-    };
+    });
     let sort_by = move |column: Column| {
         if sort.get_untracked() == column {
             descending.update(|d| *d = !*d);
@@ -100,7 +100,7 @@ pub fn MspBreakdown(statement: Statement) -> impl IntoView {
                 <a class="button" href=csv download rel="external">"Download MSPs (CSV)"</a>
             </div>
             {move || {
-                let shown = rows();
+                let shown = rows.get();
                 if total_msps == 0 {
                     return view! {
                         <EmptyState title="No MSP tenants this period">
@@ -132,7 +132,7 @@ pub fn MspBreakdown(statement: Statement) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-            <p class="muted">{move || format!("{} of {total_msps} MSPs", rows().len())}</p>
+            <p class="muted">{move || format!("{} of {total_msps} MSPs", rows.read().len())}</p>
         </Panel>
     }
 }

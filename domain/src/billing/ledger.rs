@@ -6,7 +6,7 @@
 use super::metering::{self, BACKFILL_DAYS};
 use super::plans::plan_of;
 use super::pricing::Pricing;
-use super::statements::{self, MspDay, count};
+use super::statements;
 use crate::scope::{Scoped, TenantOwned};
 use crate::{Db, Error, Result};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -207,14 +207,7 @@ async fn build(
     let mut rows = statements::sampled(db, mssp, period.first_day(), last).await?;
     let running = !closing && Period::containing(today) == period;
     if running {
-        for live in metering::usage_now(db.conn(), mssp, now, pricing.deployed_window).await? {
-            rows.push(MspDay {
-                day: today,
-                msp: TenantId(live.msp_tenant_id),
-                probe_agents: count(live.probe_agents)?,
-                lightweight_agents: count(live.lightweight_agents)?,
-            });
-        }
+        rows.extend(metering::usage_now(db.conn(), mssp, now, pricing.deployed_window).await?);
     }
     let daily = every_day(
         statements::daily(&rows),

@@ -5,12 +5,14 @@
 //!   (UTC): approved before it, and not revoked by then. Read from the association's decision
 //!   and end times, so a day sampled late counts what was true on it.
 //! - An agent is *deployed* on a day when it was enrolled before the day's end and seen within
-//!   the operator's window of it (`Pricing::deployed_window`, a week unless configured). (An agent's earlier sightings are not kept: a day sampled late
-//!   counts an agent that is still reporting.)
+//!   the operator's window of it (`Pricing::deployed_window`, a week unless configured). (An
+//!   agent's earlier sightings are not kept: a day sampled late counts an agent that is still
+//!   reporting.)
 //! - A day is sampled once: `usage_days` records it in the same transaction, and every insert
 //!   skips rows that exist, so any number of instances may run the sampler, and days missed
 //!   while the portal was down are filled in (up to [`BACKFILL_DAYS`] back).
 
+use super::statements::{MspDay, count};
 use crate::{Db, Result};
 use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 use portal_types::{AssociationStatus, TenantId};
@@ -89,30 +91,40 @@ pub async fn sample_day(
     Ok(true)
 }
 
-/// One MSP's usage under an MSSP at an instant (not stored: today's count so far).
-#[derive(Debug, FromQueryResult)]
-pub(super) struct LiveUsage {
-    pub msp_tenant_id: i64,
-    pub probe_agents: i64,
-    pub lightweight_agents: i64,
+#[derive(FromQueryResult)]
+struct LiveUsage {
+    msp_tenant_id: i64,
+    probe_agents: i64,
+    lightweight_agents: i64,
 }
 
-/// `mssp`'s MSPs and their deployed agents as of `now`, counted as a sample would.
+/// `mssp`'s MSPs and their deployed agents as of `now`, counted as a sample would (not
+/// stored: today's count so far).
 pub(super) async fn usage_now(
     conn: &impl ConnectionTrait,
     mssp: TenantId,
     now: DateTime<Utc>,
     window: Duration,
-) -> Result<Vec<LiveUsage>> {
+) -> Result<Vec<MspDay>> {
     let mut values = usage_values(now, window).to_vec();
     values.push(mssp.0.into());
-    Ok(LiveUsage::find_by_statement(Statement::from_sql_and_values(
+    let rows = LiveUsage::find_by_statement(Statement::from_sql_and_values(
         conn.get_database_backend(),
         usage_select("", "AND a.mssp_tenant_id = $5"),
         values,
     ))
     .all(conn)
-    .await?)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(MspDay {
+                day: now.date_naive(),
+                msp: TenantId(row.msp_tenant_id),
+                probe_agents: count(row.probe_agents)?,
+                lightweight_agents: count(row.lightweight_agents)?,
+            })
+        })
+        .collect()
 }
 
 /// Samples every finished day not sampled yet, from [`BACKFILL_DAYS`] ago to yesterday;
