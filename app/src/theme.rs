@@ -45,8 +45,9 @@ pub fn initial_theme() -> Theme {
     }
 }
 
-/// Cycles System → Light → Dark.
-#[component]
+/// Cycles System → Light → Dark. An island; without JavaScript the form posts and the server
+/// sends the page back.
+#[island]
 pub fn ThemeToggle() -> impl IntoView {
     let action = ServerAction::<SetTheme>::new();
     let (theme, set_theme) = signal(initial_theme());

@@ -1,6 +1,6 @@
 import { test, expect, type Download, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { signIn } from './helpers';
+import { signIn, hydrated } from './helpers';
 
 // Billing in Chromium: the demo MSSP's owner opens Billing from the user menu and sees the
 // running month's estimate, each line of the calculation, the MSPs and the tiers; both CSVs
@@ -19,7 +19,7 @@ const decimal = (shown: string) => shown.replace(/^[A-Z]{3} /, '').replace(/,/g,
 test('the Billing page shows the estimate, and the CSVs download with its rows', async ({ page }) => {
   await signIn(page, 'Demo MSSP', 'owner@demo-mssp.test');
   await expect(page).toHaveURL(/\/mssp$/);
-  await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+  await hydrated(page);
   await page.getByLabel('User menu').click();
   await page.getByRole('link', { name: 'Billing' }).click();
   await expect(page).toHaveURL(/\/mssp\/billing$/);

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { axeViolations, signIn } from './helpers';
+import { axeViolations, signIn, hydrated } from './helpers';
 
 // Every dashboard page passes axe-core's WCAG 2 A and AA checks, for the MSSP (Global, an
 // MSP's view, its companies, one company) and for the MSP (home, companies, one company);
@@ -30,7 +30,7 @@ for (const [who, pages] of [['MSSP', mssp_pages], ['MSP', msp_pages]] as const) 
     const page = await context.newPage();
     for (const path of await pages(page)) {
       await page.goto(path);
-      await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+      await hydrated(page);
       await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
       expect(await axeViolations(page), path).toEqual([]);
     }

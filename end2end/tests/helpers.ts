@@ -23,3 +23,11 @@ export async function axeViolations(page: Page): Promise<string[]> {
     );
   });
 }
+
+/**
+ * Waits until the page's WASM has run: `<html data-hydrated>` is set once the bundle starts,
+ * and the page's interactive parts hydrate in the same turn.
+ */
+export async function hydrated(page: Page) {
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', '');
+}

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { signIn } from './helpers';
+import { signIn, hydrated } from './helpers';
 
 // An MSP admin adds a company and issues an enrollment token in the portal; an agent enrolls
 // and reports through the ingest API; the company page shows the counts; deleting the company
@@ -22,7 +22,7 @@ test('a company enrolls an agent, receives a report and shows its counts', async
   await expect(page).toHaveURL(/\/msp$/);
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Companies' }).click();
   await expect(page).toHaveURL(/\/msp\/companies$/);
-  await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+  await hydrated(page);
 
   await page.getByLabel('New company').fill(name);
   await page.getByRole('button', { name: 'Add company' }).click();
@@ -31,7 +31,7 @@ test('a company enrolls an agent, receives a report and shows its counts', async
   await expect(row).toBeVisible();
   await row.getByRole('link', { name }).click();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
-  await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+  await hydrated(page);
 
   // Issue a token: shown once.
   await page.getByLabel('Valid for (days)').fill('3');
@@ -77,7 +77,7 @@ test('a company enrolls an agent, receives a report and shows its counts', async
   // The companies table shows the same counts; delete says what goes with the company.
   await page.getByRole('link', { name: 'Companies' }).first().click();
   await expect(row).toBeVisible();
-  await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+  await hydrated(page);
   await row.getByRole('button', { name: 'Delete' }).click();
   const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });
   await expect(dialog).toContainText('This also deletes its 1 agents, 2 assets and 3 open findings');

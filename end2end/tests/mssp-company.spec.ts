@@ -1,13 +1,13 @@
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { signIn } from './helpers';
+import { signIn, hydrated } from './helpers';
 
 // The MSSP opens a company of an approved MSP from its companies table, sorts and pages its
 // tables (the address keeps each table's state), and downloads the findings as CSV.
 
 test('the MSSP opens a company, sorts and pages its tables, and downloads CSV', async ({ page }) => {
   await signIn(page, 'Demo MSSP', 'owner@demo-mssp.test');
-  await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+  await hydrated(page);
   await page.getByLabel('Company selector').selectOption({ label: 'Northwind MSP' });
   await expect(page.getByRole('heading', { level: 1, name: 'Northwind MSP' })).toBeVisible();
   await page.getByRole('region', { name: 'Inventory' }).getByRole('link', { name: /Total Companies/ }).click();

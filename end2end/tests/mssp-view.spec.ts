@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { signIn } from './helpers';
+import { signIn, hydrated } from './helpers';
 
 // The MSSP switches from the Global view to one approved MSP's view with the company
 // selector, and back; the address says which view, so it can be bookmarked.
@@ -7,7 +7,7 @@ import { signIn } from './helpers';
 test('the company selector switches between Global and an approved MSP', async ({ page }) => {
   await signIn(page, 'Demo MSSP', 'owner@demo-mssp.test');
   await expect(page).toHaveURL(/\/mssp$/);
-  await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+  await hydrated(page);
   const inventory = page.getByRole('region', { name: 'Inventory' });
   await expect(inventory.getByText('MSPs', { exact: true })).toBeVisible();
 

@@ -1,7 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { signIn } from './helpers';
+import { signIn, hydrated } from './helpers';
 
 // Users in Chromium: an owner invites someone by email; the link in the email the portal
 // wrote lets them choose a name and password and lands them in the portal; the owner then
@@ -28,7 +28,7 @@ async function invitationLink(address: string): Promise<string> {
 
 async function openUsers(page: Page) {
   await page.goto('/msp/settings');
-  await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+  await hydrated(page);
   return page.getByRole('region', { name: 'Users' });
 }
 

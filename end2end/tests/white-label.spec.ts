@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import * as zlib from 'node:zlib';
-import { signIn } from './helpers';
+import { signIn, hydrated } from './helpers';
 
 // White Labelling in Chromium: an owner edits and saves the page title, footer content and
 // both logos; the tab, the header and the footer show them, and the dark logo appears after
@@ -54,7 +54,7 @@ async function signInAsOwner(page: Page) {
 async function openEditor(page: Page) {
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
   await expect(page).toHaveURL(/\/mssp\/settings$/);
-  await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+  await hydrated(page);
   const panel = page.getByRole('region', { name: 'White Labelling' });
   await panel.getByRole('button', { name: 'Edit' }).click();
   return panel;
@@ -62,7 +62,7 @@ async function openEditor(page: Page) {
 
 async function restoreDefaults(page: Page) {
   await page.goto('/mssp/settings');
-  await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+  await hydrated(page);
   const panel = page.getByRole('region', { name: 'White Labelling' });
   await panel.getByRole('button', { name: 'Edit' }).click();
   await panel.getByRole('button', { name: 'Restore defaults' }).click();
@@ -104,7 +104,7 @@ test('an owner edits and saves the white label, and every page shows it', async 
 
   await panel.getByRole('button', { name: 'Save' }).click();
   await expect(panel.getByRole('status')).toHaveText('White label saved.');
-  // The shell shows it at once, without a reload.
+  // Saving loads the page again, and its shell shows the new label.
   await expect(page.locator('.app-header .page-title')).toHaveText('Acme Security');
   await expect(page).toHaveTitle('Settings · Acme Security');
 
@@ -118,7 +118,7 @@ test('an owner edits and saves the white label, and every page shows it', async 
 
   // Light theme shows the light logo; dark shows the dark one.
   const themeButton = page.getByRole('button', { name: /^Theme:/ });
-  await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+  await hydrated(page);
   // The toggle cycles system → light → dark; each click waits for the last to land.
   for (let i = 0; i < 3 && (await themeButton.getAttribute('aria-label')) !== 'Theme: light'; i++) {
     const before = (await themeButton.getAttribute('aria-label'))!;
@@ -168,7 +168,7 @@ test('script in the title and the footer runs nothing', async ({ page }) => {
 
   for (const path of ['/mssp', '/mssp/settings']) {
     await page.goto(path);
-    await expect(page.locator('html')).toHaveAttribute('data-live', 'open');
+    await hydrated(page);
     await expect(page.locator('.app-header .page-title')).toHaveText(title);
     await expect(page.locator('.app-footer')).toContainText('<img src=x onerror=');
     await page.locator('.app-footer a').first().hover();

@@ -1,4 +1,4 @@
-//! The browser entry point: hydrates the server-rendered app.
+//! The browser entry point: hydrates the islands of the server-rendered page.
 //! Must stay a few lines: everything else lives in `app`.
 
 #[cfg(feature = "hydrate")]
@@ -12,7 +12,8 @@ pub fn hydrate() {
             let _ = window.location().set_href(location);
         }
     });
-    leptos::mount::hydrate_body(app::App);
+    // Each `#[island]` then hydrates on its own; the rest of the page stays the server's HTML.
+    app::hydrate_islands();
     // A performance mark and `<html data-hydrated>`: when the page became interactive, for
     // the hydration benchmark and the browser tests.
     if let Some(window) = web_sys::window() {

@@ -12,7 +12,6 @@ mod msp_side;
 mod reason;
 mod view;
 pub use msp_side::{AccessPanel, NotificationBell};
-pub use reason::{ReasonDialog, provide_reason_choice};
 pub use view::{MspsPanel, StatusBadge};
 
 /// Columns the MSPs table sorts by.

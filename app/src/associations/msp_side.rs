@@ -1,23 +1,22 @@
 //! The MSP's side of the association: the notification bell (Approve and Reject on pending
 //! requests) and the access panel. Decisions go through [`super::reason`].
 
-use super::reason::{Choice, PendingChoice, use_choice};
+use super::reason::{Choice, PendingChoice, ReasonDialog};
 use super::view::StatusBadge;
 use super::*;
 use crate::components::{EmptyState, ErrorNotice};
 use crate::live::use_live;
 use crate::util::when;
 use leptos::html;
-use portal_types::CurrentUser;
 
 /// The MSP's bell: unread count, the newest notifications, and Approve / Reject on pending
-/// requests. Opening it marks everything read.
-#[component]
-pub fn NotificationBell() -> AnyView {
+/// requests. Opening it marks everything read. An island, live.
+#[island]
+pub fn NotificationBell() -> impl IntoView {
     let live = use_live();
     let inbox = Resource::new(move || live.notifications(), |_| my_notifications());
     let mark_read = ServerAction::<MarkNotificationsRead>::new();
-    let choice = use_choice();
+    let choice = RwSignal::new(None::<PendingChoice>);
     let menu = NodeRef::<html::Details>::new();
     let unread = move || inbox.get().and_then(Result::ok).map_or(0, |i| i.unread);
     let on_toggle = move |_| {
@@ -61,8 +60,9 @@ pub fn NotificationBell() -> AnyView {
                 </Transition>
             </div>
         </details>
+        // Outside the menu, which may be closed while the dialog is open.
+        <ReasonDialog choice id="bell"/>
     }
-    .into_any()
 }
 
 /// The bell's accessible name, with the unread count.
@@ -107,13 +107,12 @@ fn NotificationItem(n: Notification, choice: RwSignal<Option<PendingChoice>>) ->
 }
 
 /// The MSP's access panel: which MSSP asked or has access, and the decision or revocation.
-#[component]
-pub fn AccessPanel() -> AnyView {
-    let user = expect_context::<CurrentUser>();
-    let can_write = user.role != portal_types::Role::Viewer;
+/// An island, live; `can_write` shows the decisions (the server functions check anyway).
+#[island]
+pub fn AccessPanel(can_write: bool) -> impl IntoView {
     let live = use_live();
     let access = Resource::new(move || live.associations(), |_| current_msp_access());
-    let choice = use_choice();
+    let choice = RwSignal::new(None::<PendingChoice>);
     view! {
         <section class="panel" aria-labelledby="access-heading">
             <h2 id="access-heading">"MSSP access"</h2>
@@ -154,7 +153,7 @@ pub fn AccessPanel() -> AnyView {
                     }
                 })}
             </Transition>
+            <ReasonDialog choice id="access"/>
         </section>
     }
-    .into_any()
 }

@@ -1,5 +1,6 @@
-//! The reason dialog every decision goes through (approve, reject, revoke): one per page,
-//! opened by setting a [`PendingChoice`].
+//! The reason dialog every decision goes through (approve, reject, revoke): one per component
+//! that decides (the bell, the access panel, the MSPs table), opened by setting its
+//! [`PendingChoice`].
 
 use super::*;
 use crate::components::ErrorNotice;
@@ -54,25 +55,11 @@ impl Choice {
     }
 }
 
-/// The page's one reason dialog: set a [`PendingChoice`] here to open it.
-#[derive(Debug, Clone, Copy)]
-pub struct ReasonChoice(pub RwSignal<Option<PendingChoice>>);
-
-/// Provides the page's [`ReasonChoice`]; the shell calls it before rendering its content.
-pub fn provide_reason_choice() {
-    provide_context(ReasonChoice(RwSignal::new(None)));
-}
-
-pub(super) fn use_choice() -> RwSignal<Option<PendingChoice>> {
-    expect_context::<ReasonChoice>().0
-}
-
 /// Asks for the reason a decision needs. The reason is required: Yes does nothing without it.
-/// Cancel (or Escape) closes the dialog and changes nothing. The shell renders one per page
-/// and provides [`ReasonChoice`].
+/// Cancel (or Escape) closes the dialog and changes nothing. It opens when `choice` is set;
+/// `id` keeps its element ids apart from another dialog's on the same page.
 #[component]
-pub fn ReasonDialog() -> AnyView {
-    let choice = use_choice();
+pub fn ReasonDialog(choice: RwSignal<Option<PendingChoice>>, id: &'static str) -> AnyView {
     let dialog = NodeRef::<html::Dialog>::new();
     let reason = RwSignal::new(String::new());
     let missing = RwSignal::new(false);
@@ -100,8 +87,9 @@ pub fn ReasonDialog() -> AnyView {
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     };
+    let finish_revoke = finish.clone();
     Effect::new(move |_| finish(decide.value().get()));
-    Effect::new(move |_| finish(revoke.value().get()));
+    Effect::new(move |_| finish_revoke(revoke.value().get()));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -136,28 +124,31 @@ pub fn ReasonDialog() -> AnyView {
     };
     let on_close = move |_| choice.set(None);
     let current = move || choice.get();
+    let (title_id, labelled_by) = (format!("{id}-reason-title"), format!("{id}-reason-title"));
+    let (field_id, label_for) = (format!("{id}-reason"), format!("{id}-reason"));
+    let (hint_id, described_by) = (format!("{id}-reason-hint"), format!("{id}-reason-hint"));
     view! {
-        <dialog node_ref=dialog class="dialog" aria-labelledby="reason-title" on:close=on_close>
+        <dialog node_ref=dialog class="dialog" aria-labelledby=labelled_by on:close=on_close>
             <form class="form" on:submit=submit novalidate>
-                <h2 id="reason-title">{move || current().map(|c| c.kind.title())}</h2>
+                <h2 id=title_id>{move || current().map(|c| c.kind.title())}</h2>
                 <p>{move || current().map(|c| c.kind.question(&c.party))}</p>
-                <label for="reason">{move || current().map(|c| c.kind.label())}" (required)"</label>
+                <label for=label_for>{move || current().map(|c| c.kind.label())}" (required)"</label>
                 <textarea
-                    id="reason"
+                    id=field_id
                     name="reason"
                     rows="3"
                     maxlength="1000"
                     required
                     aria-required="true"
                     aria-invalid=move || missing.get().to_string()
-                    aria-describedby="reason-hint"
+                    aria-describedby=described_by
                     prop:value=move || reason.get()
                     on:input=move |ev| {
                         reason.set(event_target_value(&ev));
                         missing.set(false);
                     }
                 ></textarea>
-                <p id="reason-hint" class=move || if missing.get() { "field-error" } else { "muted" }>
+                <p id=hint_id class=move || if missing.get() { "field-error" } else { "muted" }>
                     {move || if missing.get() { "A reason is required." } else { "A reason is required; both sides see it in the audit log." }}
                 </p>
                 {move || error.get().map(|error| view! { <ErrorNotice error/> })}

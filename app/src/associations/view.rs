@@ -1,14 +1,13 @@
 //! The MSSP's MSPs panel: the table with its counters, Add MSP, and the row actions.
 //! Decisions and cancellations go through [`super::reason`].
 
-use super::reason::{Choice, PendingChoice, close_dialog, open_dialog, use_choice};
+use super::reason::{Choice, PendingChoice, ReasonDialog, close_dialog, open_dialog};
 use super::*;
 use crate::components::{EmptyState, ErrorNotice};
 use crate::inventory::format_count;
 use crate::live::use_live;
 use crate::util::when;
 use leptos::html;
-use portal_types::CurrentUser;
 
 /// The Request Status badge, with the guide's labels.
 #[component]
@@ -32,11 +31,12 @@ const COUNTER_COLUMNS: [(MspSort, &str); 8] = [
     (MspSort::Low, "Low"),
 ];
 
-/// The MSSP's MSPs: Add MSP, and every MSP asked with its Request Status, live.
-#[component]
-pub fn MspsPanel() -> AnyView {
-    let user = expect_context::<CurrentUser>();
-    let can_write = user.role != portal_types::Role::Viewer;
+/// The MSSP's MSPs: Add MSP, and every MSP asked with its Request Status, live. An island:
+/// its search, filter, order, pages and actions run in the browser. `can_write` hides the
+/// actions from viewers (the server functions refuse them anyway); `support_email` is the
+/// operator's address that "not found" points to.
+#[island]
+pub fn MspsPanel(can_write: bool, support_email: String) -> impl IntoView {
     let live = use_live();
     let search = RwSignal::new(String::new());
     let status = RwSignal::new(None::<AssociationStatus>);
@@ -58,7 +58,7 @@ pub fn MspsPanel() -> AnyView {
             list_msps(search, status, sort, descending, page)
         },
     );
-    let choice = use_choice();
+    let choice = RwSignal::new(None::<PendingChoice>);
     let add_dialog = NodeRef::<html::Dialog>::new();
     let prefill = RwSignal::new((String::new(), String::new()));
 
@@ -181,10 +181,10 @@ pub fn MspsPanel() -> AnyView {
                     }
                 })}
             </Transition>
-            <AddMspDialog dialog=add_dialog prefill support_email=user.support_email.clone()/>
+            <AddMspDialog dialog=add_dialog prefill support_email/>
+            <ReasonDialog choice id="msps"/>
         </section>
     }
-    .into_any()
 }
 
 #[component]

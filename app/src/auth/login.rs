@@ -1,7 +1,7 @@
 //! The sign-in page: step one asks for the tenant name (a plain GET form, so the name lands in
 //! the URL and survives a reload); step two asks for email and password.
 
-use super::{SignIn, load_page_after, use_session};
+use super::{SignIn, use_session};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -51,11 +51,11 @@ fn TenantStep(next: Option<String>) -> impl IntoView {
     }
 }
 
-/// Step two: who, and the password.
+/// Step two: who, and the password. The form posts to the sign-in function, which answers
+/// with the next page, or with this one and the error (read back from the address).
 #[component]
 fn CredentialsStep(tenant: String, next: Option<String>) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    load_page_after(action);
     let error = move || action.value().get().and_then(Result::err);
     let change_href = match &next {
         Some(next) => format!("/login?next={}", crate::util::encode_query_value(next)),

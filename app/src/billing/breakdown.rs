@@ -40,7 +40,8 @@ impl Column {
     }
 }
 
-#[component]
+/// An island: the search and the sort run in the browser over the statement it is given.
+#[island]
 pub fn MspBreakdown(statement: Statement) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new(Column::Share);

@@ -2,27 +2,16 @@
 //! the Settings panel that edits them.
 //!
 //! The branding comes with the session, so the server-rendered page already carries it (no
-//! flash of the default). After a save the shell shows the new branding at once, from the
-//! [`ShownBranding`] signal. Title and footer are text: Leptos escapes them, and only
-//! `http(s)://` addresses in the footer become links.
+//! flash of the default). After a save the Settings page loads again, with the new branding
+//! in its shell. Title and footer are text: Leptos escapes them, and only `http(s)://`
+//! addresses in the footer become links.
 
 mod settings;
 
-pub use settings::{LOGO_UPLOAD_PATH, WhiteLabelPanel};
+pub use settings::{LOGO_UPLOAD_PATH, SAVED_KEY, WhiteLabelPanel};
 
 use leptos::prelude::*;
 use portal_types::{AppError, Branding, FooterPart, footer_parts};
-
-/// The branding the shell shows now. Provided by the shell; a save sets it.
-#[derive(Debug, Clone, Copy)]
-pub struct ShownBranding(pub RwSignal<Branding>);
-
-/// Provides [`ShownBranding`], starting from the session's branding.
-pub fn provide_branding(branding: Branding) -> RwSignal<Branding> {
-    let shown = RwSignal::new(branding);
-    provide_context(ShownBranding(shown));
-    shown
-}
 
 /// The document title: `page · portal`, or the portal's alone.
 ///

@@ -1,25 +1,27 @@
 //! The White Labelling panel of the MSSP's Settings: the saved branding, and an editor with a
 //! live preview of the header and footer in both themes.
 
-use super::{BrandedFooter, SaveWhiteLabel, ShownBranding, white_label};
+use super::{BrandedFooter, SaveWhiteLabel, white_label};
 use crate::components::{ErrorNotice, Panel};
 use leptos::prelude::*;
 use portal_types::{
-    AppError, Branding, CurrentUser, DEFAULT_MSSP_TITLE, FooterContent, LogoId, PageTitle,
+    AppError, Branding, DEFAULT_MSSP_TITLE, FooterContent, LogoId, PageTitle,
 };
 
 /// Where the browser uploads a logo (the server cleans and stores it, answering its id).
 pub const LOGO_UPLOAD_PATH: &str = "/mssp/settings/logos";
 
-/// White Labelling: what is saved, and for owners and admins an Edit button.
-#[component]
-pub fn WhiteLabelPanel() -> impl IntoView {
-    let user = expect_context::<CurrentUser>();
-    let can_write = user.role.can_write();
-    let version = RwSignal::new(0u32);
-    let saved = Resource::new(move || version.get(), |_| white_label());
+/// The address parameter that says the white label was just saved (the page that follows a
+/// save, in islands mode).
+pub const SAVED_KEY: &str = "saved";
+
+/// White Labelling: what is saved, and for owners and admins an Edit button. An island;
+/// `just_saved` shows the confirmation (after the reload that follows a save).
+#[island]
+pub fn WhiteLabelPanel(can_write: bool, just_saved: bool) -> impl IntoView {
+    let saved = Resource::new(|| (), |_| white_label());
     let editing = RwSignal::new(false);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(just_saved.then_some(SAVED_NOTICE));
     view! {
         <Panel id="white-labelling" title="White Labelling">
             {move || notice.get().map(|text| view! { <p class="notice success" role="status">{text}</p> })}
@@ -27,7 +29,7 @@ pub fn WhiteLabelPanel() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match saved.await {
                         Ok(branding) if editing.get() => view! {
-                            <Editor branding editing version notice/>
+                            <Editor branding editing/>
                         }.into_any(),
                         Ok(branding) => view! {
                             <Saved branding/>
@@ -48,6 +50,8 @@ pub fn WhiteLabelPanel() -> impl IntoView {
         </Panel>
     }
 }
+
+const SAVED_NOTICE: &str = "White label saved.";
 
 /// The saved white label, read-only.
 #[component]
@@ -82,8 +86,6 @@ fn Saved(branding: Branding) -> impl IntoView {
 fn Editor(
     branding: Branding,
     editing: RwSignal<bool>,
-    version: RwSignal<u32>,
-    notice: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let text_of = |text: Option<&str>| text.unwrap_or_default().to_owned();
     let title = RwSignal::new(text_of(branding.page_title.as_ref().map(PageTitle::as_str)));
@@ -105,15 +107,14 @@ fn Editor(
 
     let save = ServerAction::<SaveWhiteLabel>::new();
     let save_error = RwSignal::new(None::<AppError>);
-    let shown = use_context::<ShownBranding>();
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(saved)) => {
-            if let Some(ShownBranding(shown)) = shown {
-                shown.set(saved);
-            }
-            notice.set(Some("White label saved."));
-            editing.set(false);
-            version.update(|v| *v += 1);
+        // The shell around this island is the server's HTML: load the page again, which
+        // carries the new label everywhere (and says it was saved).
+        Some(Ok(_)) => {
+            #[cfg(feature = "hydrate")]
+            let _ = window()
+                .location()
+                .assign(&format!("/mssp/settings?{SAVED_KEY}=1"));
         }
         Some(Err(error)) => save_error.set(Some(error)),
         None => {}

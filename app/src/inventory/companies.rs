@@ -12,7 +12,6 @@ use crate::components::{EmptyState, ErrorNotice, Pagination, close_dialog, open_
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use portal_types::{AppError, CurrentUser};
 
@@ -141,42 +140,58 @@ fn Companies(source: Memo<Source>) -> impl IntoView {
                 .map_or(1, |raw| raw.trim().parse().unwrap_or(0)),
         })
     });
+    view! {
+        <Title text="Companies"/>
+        <div class="page-heading">
+            <h1>"Companies"</h1>
+        </div>
+        {move || view! { <CompaniesTable view=view_state.get() can_write/> }}
+    }
+}
+
+/// Add, search, the table and its actions for one view of the address. An island: adding,
+/// renaming and deleting refresh the table in place. Search, sort and paging load the new
+/// address (plain forms and links).
+#[island]
+fn CompaniesTable(view: View, can_write: bool) -> impl IntoView {
     let version = RwSignal::new(0u32);
+    let shown = view.clone();
     let table = Resource::new(
-        move || (view_state.get(), version.get()),
-        |(v, _)| async move {
-            let table = match v.source {
-                Source::Own => list_companies(v.q.clone(), v.sort, v.descending, v.page).await,
-                Source::Msp(id) => {
-                    msp_companies(id, v.q.clone(), v.sort, v.descending, v.page).await
-                }
-            };
-            table.map(|t| (t, v))
+        move || version.get(),
+        move |_| {
+            let v = shown.clone();
+            async move {
+                let table = match v.source {
+                    Source::Own => list_companies(v.q.clone(), v.sort, v.descending, v.page).await,
+                    Source::Msp(id) => {
+                        msp_companies(id, v.q.clone(), v.sort, v.descending, v.page).await
+                    }
+                };
+                table.map(|t| (t, v))
+            }
         },
     );
     let (pending, set_pending) = crate::components::transition_pending();
     let doomed = RwSignal::new(None::<Doomed>);
     let delete_dialog = NodeRef::<html::Dialog>::new();
     let notice = RwSignal::new(None::<String>);
+    let path = view.source.path();
+    let searched = (!view.q.is_empty()).then(|| path.clone());
 
     view! {
-        <Title text="Companies"/>
-        <div class="page-heading">
-            <h1>"Companies"</h1>
-        </div>
         {can_write.then(|| view! { <AddCompany version notice/> })}
         {move || notice.get().map(|text| view! { <div class="notice success" role="status">{text}</div> })}
-        <Form method="GET" action=move || source.get().path() attr:class="filters" attr:role="search" attr:aria-label="Search companies">
+        <form method="get" action=path class="filters" role="search" aria-label="Search companies">
             <label class="field grow">
                 <span>"Search"</span>
                 <input type="search" name="q" maxlength="200" placeholder="Company name" autocomplete="off"
-                    prop:value=move || view_state.get().q/>
+                    value=view.q.clone()/>
             </label>
             <div class="filter-actions">
                 <button type="submit" class="button primary">"Search"</button>
-                {move || (!view_state.get().q.is_empty()).then(|| view! { <a class="button ghost" href=source.get().path()>"Clear"</a> })}
+                {searched.map(|path| view! { <a class="button ghost" href=path>"Clear"</a> })}
             </div>
-        </Form>
+        </form>
         <Transition
             fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading companies…"</div> }
             set_pending=set_pending

@@ -5,7 +5,7 @@ use super::summary::{InventorySection, VulnerabilitySection};
 use super::tables::{CompanyRef, CompanyTables};
 use super::trend::{TrendPanel, TrendTarget};
 use super::{
-    AgentRow, COMPANIES_PATH, CompanyDetail, IssueEnrollmentToken, IssuedToken,
+    AgentRow, COMPANIES_PATH, CompanyDetail, IssueEnrollmentToken,
     RevokeEnrollmentToken, TokenRow, TokenState, load_company,
 };
 use crate::components::{EmptyState, ErrorNotice, NotFound, Panel, When};
@@ -16,34 +16,17 @@ use portal_types::{AppError, CurrentUser};
 #[component]
 pub fn CompanyPage() -> impl IntoView {
     let id = crate::util::use_id_param();
-    let version = RwSignal::new(0u32);
-    let detail = Resource::new(
-        move || (id.get(), version.get()),
-        |(id, _)| load_company(id),
-    );
+    let detail = Resource::new(move || id.get(), load_company);
     let company = Memo::new(move |_| CompanyRef {
         msp: None,
         id: id.get(),
-    });
-
-    // Outside the part that re-renders when the company reloads, so the token just issued
-    // stays on screen after the tokens table refreshes.
-    let issue = ServerAction::<IssueEnrollmentToken>::new();
-    let issued = RwSignal::new(None::<Result<IssuedToken, AppError>>);
-    Effect::new(move |_| {
-        if let Some(result) = issue.value().get() {
-            if result.is_ok() {
-                version.update(|v| *v += 1);
-            }
-            issued.set(Some(result));
-        }
     });
 
     view! {
         <Transition fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading the company…"</div> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <Overview detail version issue issued/> }.into_any(),
+                    Ok(detail) => view! { <Overview detail/> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
@@ -55,12 +38,7 @@ pub fn CompanyPage() -> impl IntoView {
 }
 
 #[component]
-fn Overview(
-    detail: CompanyDetail,
-    version: RwSignal<u32>,
-    issue: ServerAction<IssueEnrollmentToken>,
-    issued: RwSignal<Option<Result<IssuedToken, AppError>>>,
-) -> impl IntoView {
+fn Overview(detail: CompanyDetail) -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let can_write = user.role.can_write();
     let c = detail.counts;
@@ -74,8 +52,7 @@ fn Overview(
             <Agents agents=detail.agents/>
         </Panel>
         <Panel id="tokens" title="Enrollment tokens">
-            {can_write.then(|| view! { <IssueToken company_id=detail.id issue issued/> })}
-            <Tokens tokens=detail.tokens can_write version/>
+            <TokenPanel company_id=detail.id can_write tokens=detail.tokens/>
         </Panel>
     }
 }
@@ -122,13 +99,42 @@ fn Agents(agents: Vec<AgentRow>) -> AnyView {
     .into_any()
 }
 
+/// Issue a token (shown this once) and the company's tokens, with Revoke. An island: the list
+/// reloads in place after each change, and the token just issued stays on screen.
+#[island]
+fn TokenPanel(company_id: i64, can_write: bool, tokens: Vec<TokenRow>) -> impl IntoView {
+    let tokens = RwSignal::new(tokens);
+    let issue = ServerAction::<IssueEnrollmentToken>::new();
+    let revoke = ServerAction::<RevokeEnrollmentToken>::new();
+    let error = RwSignal::new(None::<AppError>);
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            match load_company(company_id).await {
+                Ok(detail) => tokens.set(detail.tokens),
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = issue.value().get() {
+            reload();
+        }
+    });
+    Effect::new(move |_| match revoke.value().get() {
+        Some(Ok(())) => reload(),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        {can_write.then(|| view! { <IssueToken company_id issue/> })}
+        {move || error.get().map(|error| view! { <ErrorNotice error/> })}
+        {move || view! { <Tokens tokens=tokens.get() can_write revoke/> }}
+    }
+}
+
 /// Issue a token: how many days it stays valid, then the token itself, shown this once.
 #[component]
-fn IssueToken(
-    company_id: i64,
-    issue: ServerAction<IssueEnrollmentToken>,
-    issued: RwSignal<Option<Result<IssuedToken, AppError>>>,
-) -> impl IntoView {
+fn IssueToken(company_id: i64, issue: ServerAction<IssueEnrollmentToken>) -> impl IntoView {
     view! {
         <ActionForm action=issue attr:class="filters" attr:aria-label="Issue an enrollment token">
             <input type="hidden" name="company_id" value=company_id/>
@@ -140,7 +146,7 @@ fn IssueToken(
                 <button type="submit" class="button primary" disabled=move || issue.pending().get()>"Issue token"</button>
             </div>
         </ActionForm>
-        {move || issued.get().map(|result| match result {
+        {move || issue.value().get().map(|result| match result {
             Ok(token) => view! {
                 <div class="notice success issued-token" role="status">
                     <p>"Copy this token now: it is shown only once. Agents enroll with it until "<When at=token.expires_at/>"."</p>
@@ -153,20 +159,16 @@ fn IssueToken(
 }
 
 #[component]
-fn Tokens(tokens: Vec<TokenRow>, can_write: bool, version: RwSignal<u32>) -> AnyView {
+fn Tokens(
+    tokens: Vec<TokenRow>,
+    can_write: bool,
+    revoke: ServerAction<RevokeEnrollmentToken>,
+) -> AnyView {
     if tokens.is_empty() {
         return view! { <p class="muted">"No enrollment tokens issued for this company."</p> }
             .into_any();
     }
-    let revoke = ServerAction::<RevokeEnrollmentToken>::new();
-    let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match revoke.value().get() {
-        Some(Ok(())) => version.update(|v| *v += 1),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
     view! {
-        {move || error.get().map(|error| view! { <ErrorNotice error/> })}
         <div class="table-scroll">
             <table class="table">
                 <caption class="visually-hidden">"Enrollment tokens"</caption>

@@ -28,8 +28,11 @@ pub struct TrendDay {
     pub low: i64,
 }
 
-/// The ranges offered.
+/// The ranges offered; the first is the default.
 const RANGES: [u32; 2] = [30, 90];
+
+/// The address parameter that holds the range (`?trend_days=90`).
+const RANGE_KEY: &str = "trend_days";
 
 /// The open findings per day over the last `days` days of `target`, oldest first. An MSP, a
 /// company or the Global view out of the caller's reach is "not found".
@@ -72,10 +75,29 @@ pub async fn open_trend(
     .await
 }
 
-/// The Trend panel, with its 30/90-day switch. Refreshed when an association changes.
+/// The Trend panel, with its 30/90-day switch. The range is in the page's address, so the
+/// switch is a pair of links: it works before (and without) the WASM, and a view can be
+/// bookmarked with its range. Refreshed when an association changes.
 #[component]
 pub fn TrendPanel(target: Memo<TrendTarget>) -> impl IntoView {
-    let days = RwSignal::new(RANGES[0]);
+    let query = leptos_router::hooks::use_query_map();
+    let location = leptos_router::hooks::use_location();
+    let days = Memo::new(move |_| {
+        query.with(|q| {
+            q.get(RANGE_KEY)
+                .and_then(|raw| raw.parse::<u32>().ok())
+                .filter(|days| RANGES.contains(days))
+                .unwrap_or(RANGES[0])
+        })
+    });
+    let range_href = move |range: u32| {
+        let mut params = query.get();
+        params.remove(RANGE_KEY);
+        if range != RANGES[0] {
+            params.insert(RANGE_KEY, range.to_string());
+        }
+        format!("{}{}", location.pathname.get(), params.to_query_string())
+    };
     let live = crate::live::use_live();
     let trend = Resource::new(
         move || (target.get(), days.get(), live.associations()),
@@ -83,12 +105,12 @@ pub fn TrendPanel(target: Memo<TrendTarget>) -> impl IntoView {
     );
     view! {
         <Panel id="trend" title="Trend">
-            <div class="range-switch" role="group" aria-label="Trend range">
+            <nav class="range-switch" aria-label="Trend range">
                 {RANGES.into_iter().map(|range| view! {
-                    <button type="button" class="button small" aria-pressed=move || (days.get() == range).to_string()
-                        on:click=move |_| days.set(range)>{format!("{range} days")}</button>
+                    <a class="button small" href=move || range_href(range)
+                        aria-current=move || (days.get() == range).then_some("true")>{format!("{range} days")}</a>
                 }).collect_view()}
-            </div>
+            </nav>
             <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading the trend…"</p> }>
                 {move || Suspend::new(async move {
                     match trend.await {

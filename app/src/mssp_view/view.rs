@@ -8,9 +8,8 @@ use crate::inventory::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::NavigateOptions;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_query_map};
 
 /// Where the selector sends a browser without JavaScript (`?view=global` or `?view=<id>`).
 pub const SELECT_PATH: &str = "/mssp/select";
@@ -148,27 +147,18 @@ fn selected_msp(path: &str) -> Option<i64> {
 
 /// Switches between the Global view and one MSP's view. Lists the MSPs that have approved this
 /// MSSP, refreshed when an association changes. A native select: keyboard and screen-reader
-/// users get the platform's own control, with type-ahead search over the names. Without
-/// JavaScript, the Go button submits the choice.
+/// users get the platform's own control, with type-ahead search over the names. Choosing loads
+/// the view; without JavaScript, the Go button submits the choice.
 #[component]
 pub fn CompanySelector() -> impl IntoView {
     let live = crate::live::use_live();
     let msps = Resource::new(move || live.associations(), |_| viewable_msps());
     let location = use_location();
     let selected = Memo::new(move |_| selected_msp(&location.pathname.get()));
-    let navigate = use_navigate();
-    let on_change = move |event: leptos::ev::Event| {
-        let value = event_target_value(&event);
-        let path = match value.parse::<i64>() {
-            Ok(id) => msp_path(id),
-            Err(_) => "/mssp".to_owned(),
-        };
-        navigate(&path, NavigateOptions::default());
-    };
     view! {
-        <form class="company-selector" method="get" action=SELECT_PATH>
+        <SelectorForm>
             <label for="company-selector" class="visually-hidden">"Company selector"</label>
-            <select id="company-selector" name="view" aria-label="Company selector" on:change=on_change>
+            <select id="company-selector" name="view" aria-label="Company selector">
                 <option value="global" selected=move || selected.get().is_none()>"Global"</option>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -180,6 +170,24 @@ pub fn CompanySelector() -> impl IntoView {
                 </Transition>
             </select>
             <noscript><button type="submit" class="button">"Go"</button></noscript>
+        </SelectorForm>
+    }
+}
+
+/// The selector's form: an island that loads the chosen view as soon as the choice changes
+/// (the select inside it is the server's HTML).
+#[island]
+fn SelectorForm(children: Children) -> impl IntoView {
+    let on_change = move |event: leptos::ev::Event| {
+        let path = match event_target_value(&event).parse::<i64>() {
+            Ok(id) => msp_path(id),
+            Err(_) => "/mssp".to_owned(),
+        };
+        let _ = window().location().set_href(&path);
+    };
+    view! {
+        <form class="company-selector" method="get" action=SELECT_PATH on:change=on_change>
+            {children()}
         </form>
     }
 }

@@ -21,11 +21,12 @@ pub fn Home() -> impl IntoView {
 /// The MSSP's Global dashboard: Inventory, Vulnerabilities, MSPs.
 #[component]
 pub fn GlobalDashboard() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
     view! {
         <Title text="Global"/>
         <h1>"Global"</h1>
         <crate::mssp_view::GlobalSections/>
-        <crate::associations::MspsPanel/>
+        <crate::associations::MspsPanel can_write=user.role.can_write() support_email=user.support_email.to_string()/>
     }
 }
 
@@ -58,7 +59,7 @@ pub fn MspHome() -> impl IntoView {
         </Suspense>
         <crate::inventory::TrendPanel target=Memo::new(|_| crate::inventory::TrendTarget::default())/>
         <crate::inventory::TopVulnerabilities global=false msp=Signal::stored(None)/>
-        <crate::associations::AccessPanel/>
+        <crate::associations::AccessPanel can_write=user.role.can_write()/>
     }
 }
 
@@ -68,6 +69,10 @@ pub fn MspHome() -> impl IntoView {
 pub fn Settings(kind: TenantKind) -> impl IntoView {
     use crate::components::ErrorNotice;
     use crate::overview::{ActivityPanel, msp_overview, mssp_overview};
+    let user = expect_context::<CurrentUser>();
+    let can_write = user.role.can_write();
+    let just_saved = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get(crate::branding::SAVED_KEY).is_some());
     let overview = Resource::new_blocking(
         || (),
         move |_| async move {
@@ -80,11 +85,11 @@ pub fn Settings(kind: TenantKind) -> impl IntoView {
     view! {
         <Title text="Settings"/>
         <h1>"Settings"</h1>
-        {(kind == TenantKind::Mssp).then(|| view! { <crate::branding::WhiteLabelPanel/> })}
+        {(kind == TenantKind::Mssp).then(|| view! { <crate::branding::WhiteLabelPanel can_write just_saved/> })}
         {(kind == TenantKind::Mssp).then(|| view! { <crate::billing::BillingLinkPanel/> })}
-        <crate::team::ProfilePanel/>
-        <crate::team::UsersPanel/>
-        {(kind == TenantKind::Msp).then(|| view! { <crate::associations::AccessPanel/> })}
+        <crate::team::ProfilePanel user=user.clone()/>
+        <crate::team::UsersPanel owner=user.role == portal_types::Role::Owner me=user.user_id/>
+        {(kind == TenantKind::Msp).then(|| view! { <crate::associations::AccessPanel can_write=can_write/> })}
         <Suspense fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading…"</div> }>
             {move || Suspend::new(async move {
                 match overview.await {

@@ -7,7 +7,7 @@
 
 mod header;
 
-use crate::associations::{NotificationBell, ReasonDialog};
+use crate::associations::NotificationBell;
 use crate::auth::use_session;
 use crate::branding::{BrandMark, BrandedFooter};
 use crate::components::{ErrorNotice, NotFound};
@@ -27,8 +27,6 @@ pub fn PortalShell(kind: TenantKind) -> AnyView {
     match use_session() {
         Ok(Some(user)) if user.tenant_kind == kind => {
             provide_context(user.clone());
-            crate::live::provide_live_updates();
-            crate::associations::provide_reason_choice();
             view! { <Frame user/> }.into_any()
         }
         Ok(Some(_)) => view! { <NotFound/> }.into_any(),
@@ -85,7 +83,7 @@ fn search_part(search: &str) -> String {
 fn Frame(user: CurrentUser) -> impl IntoView {
     let kind = user.tenant_kind;
     let support = format!("mailto:{}", user.support_email);
-    let branding = crate::branding::provide_branding(user.branding.clone());
+    let branding = Signal::stored(user.branding.clone());
     let title = Signal::derive(move || match kind {
         TenantKind::Mssp => branding.read().title().to_owned(),
         TenantKind::Msp => "MSP Portal".to_owned(),
@@ -130,6 +128,5 @@ fn Frame(user: CurrentUser) -> impl IntoView {
             <BrandedFooter branding default_line=default_footer/>
             <a href=support>"Need support?"</a>
         </footer>
-        <ReasonDialog/>
     }
 }

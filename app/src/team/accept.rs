@@ -102,7 +102,8 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// An island: the answer (or the error) comes back in place.
+#[island]
 fn AcceptForm(offer: Offer, token: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitation>::new();
     load_page_after(action);

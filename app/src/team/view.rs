@@ -42,11 +42,11 @@ where
     });
 }
 
-/// Users: the team, and for owners invitations, roles and deactivation.
-#[component]
-pub fn UsersPanel() -> impl IntoView {
-    let user = expect_context::<CurrentUser>();
-    let owner = user.role == Role::Owner;
+/// Users: the team, and for owners invitations, roles and deactivation. An island; `me` is
+/// the signed-in user (whose own row offers no actions), `owner` whether they manage the team
+/// (the server functions check both again).
+#[island]
+pub fn UsersPanel(owner: bool, me: portal_types::UserId) -> impl IntoView {
     let version = RwSignal::new(0u32);
     let loaded = Resource::new(move || version.get(), |_| team());
     let outcome = Outcome(RwSignal::new(None));
@@ -60,7 +60,7 @@ pub fn UsersPanel() -> impl IntoView {
         set_role,
         set_active,
         withdraw,
-        me: user.user_id,
+        me,
     };
     view! {
         <Panel id="users" title="Users">
@@ -212,10 +212,9 @@ fn InviteForm(outcome: Outcome, version: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-/// Your account: your name and password.
-#[component]
-pub fn ProfilePanel() -> impl IntoView {
-    let user = expect_context::<CurrentUser>();
+/// Your account: your name and password. An island, given the signed-in `user`.
+#[island]
+pub fn ProfilePanel(user: CurrentUser) -> impl IntoView {
     let rename = ServerAction::<UpdateProfile>::new();
     let password = ServerAction::<ChangePassword>::new();
     let password_form = NodeRef::<html::Form>::new();
