@@ -18,6 +18,22 @@ pub fn encode_query_value(value: &str) -> String {
         .collect()
 }
 
+/// `params` as the query part of an address: empty, or `?` and the pairs, each encoded by
+/// [`encode_query_value`] (so `assets_sort=last_seen` reads as written).
+pub fn query_string(params: &leptos_router::params::ParamsMap) -> String {
+    let pairs: Vec<String> = params
+        .into_iter()
+        .map(|(key, value)| {
+            format!("{}={}", encode_query_value(key), encode_query_value(value))
+        })
+        .collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
+}
+
 /// The route's `:id`, as a number. Not a number gives 0, an id nothing has, so the page says
 /// "not found" as for any other id out of reach.
 pub fn use_id_param() -> leptos::prelude::Memo<i64> {
@@ -46,5 +62,17 @@ mod tests {
             "/mssp/settings%3Fa%3D1%26b"
         );
         assert_eq!(super::encode_query_value("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn query_strings_keep_plain_names_readable() {
+        let mut params = leptos_router::params::ParamsMap::new();
+        assert_eq!(super::query_string(&params), "");
+        params.insert("assets_sort", "last_seen".to_owned());
+        params.insert("q", "a&b c".to_owned());
+        assert_eq!(
+            super::query_string(&params),
+            "?assets_sort=last_seen&q=a%26b%20c"
+        );
     }
 }

@@ -4,6 +4,10 @@
 //! Owns: everything about running the portal as a process. Must not: hold domain rules (those
 //! live in the `domain` crate) or page logic (the `app` crate).
 
+// The app's view types nest deeply (islands wrap their views once more); computing their
+// layout while serving them needs more than the default 128 levels.
+#![recursion_limit = "256"]
+
 pub mod api;
 mod audit_csv;
 mod billing_csv;

@@ -38,6 +38,11 @@ const COUNTER_COLUMNS: [(MspSort, &str); 8] = [
 #[island]
 pub fn MspsPanel(can_write: bool, support_email: String) -> impl IntoView {
     let live = use_live();
+    // The Inventory and Vulnerabilities above are the server's, as of this page's load: once
+    // an association changes, say so (this table itself follows the change).
+    let loaded_at = untrack(|| live.associations());
+    let live_now = live.clone();
+    let changed = move || live_now.associations() != loaded_at;
     let search = RwSignal::new(String::new());
     let status = RwSignal::new(None::<AssociationStatus>);
     let sort = RwSignal::new(MspSort::Requested);
@@ -121,6 +126,11 @@ pub fn MspsPanel(can_write: bool, support_email: String) -> impl IntoView {
                     }>"Add MSP"</button>
                 })}
             </div>
+            {move || changed().then(|| view! {
+                <p class="notice" role="status">
+                    "The MSPs changed since this page loaded. "<a href="/mssp">"Reload"</a>" for current inventory figures."
+                </p>
+            })}
             <div class="toolbar" role="search">
                 <label class="visually-hidden" for="msp-search">"Search MSPs"</label>
                 <input id="msp-search" type="search" placeholder="Search by MSP or email" maxlength="200"

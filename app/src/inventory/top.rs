@@ -56,13 +56,12 @@ pub async fn top_vulnerabilities(
     .await
 }
 
-/// The Top vulnerabilities panel. Refreshed when an association changes.
+/// The Top vulnerabilities panel.
 #[component]
 pub fn TopVulnerabilities(global: bool, #[prop(into)] msp: Signal<Option<i64>>) -> impl IntoView {
-    let live = crate::live::use_live();
     let top = Resource::new(
-        move || (msp.get(), live.associations()),
-        move |(msp, _)| top_vulnerabilities(global, msp),
+        move || msp.get(),
+        move |msp| top_vulnerabilities(global, msp),
     );
     view! {
         <Panel id="top-vulnerabilities" title="Top vulnerabilities">

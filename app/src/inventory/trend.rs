@@ -77,7 +77,7 @@ pub async fn open_trend(
 
 /// The Trend panel, with its 30/90-day switch. The range is in the page's address, so the
 /// switch is a pair of links: it works before (and without) the WASM, and a view can be
-/// bookmarked with its range. Refreshed when an association changes.
+/// bookmarked with its range.
 #[component]
 pub fn TrendPanel(target: Memo<TrendTarget>) -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
@@ -96,12 +96,15 @@ pub fn TrendPanel(target: Memo<TrendTarget>) -> impl IntoView {
         if range != RANGES[0] {
             params.insert(RANGE_KEY, range.to_string());
         }
-        format!("{}{}", location.pathname.get(), params.to_query_string())
+        format!(
+            "{}{}",
+            location.pathname.get(),
+            crate::util::query_string(&params)
+        )
     };
-    let live = crate::live::use_live();
     let trend = Resource::new(
-        move || (target.get(), days.get(), live.associations()),
-        |(t, days, _)| open_trend(t.global, t.msp, t.company, days),
+        move || (target.get(), days.get()),
+        |(t, days)| open_trend(t.global, t.msp, t.company, days),
     );
     view! {
         <Panel id="trend" title="Trend">

@@ -14,14 +14,13 @@ use leptos_meta::Title;
 pub fn MspCompanyPage() -> impl IntoView {
     let msp = crate::util::use_id_param();
     let id = crate::util::use_number_param("company");
-    let live = crate::live::use_live();
     let company = Memo::new(move |_| CompanyRef {
         msp: Some(msp.get()),
         id: id.get(),
     });
     let summary = Resource::new(
-        move || (company.get(), live.associations()),
-        |(c, _)| msp_company(c.msp.unwrap_or_default(), c.id),
+        move || company.get(),
+        |c| msp_company(c.msp.unwrap_or_default(), c.id),
     );
     view! {
         <Transition fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading the company…"</div> }>

@@ -15,11 +15,9 @@ use leptos_router::hooks::{use_location, use_query_map};
 pub const SELECT_PATH: &str = "/mssp/select";
 
 /// Global: Inventory and Vulnerabilities summed over the MSPs that have approved this MSSP.
-/// Refreshed when an association changes.
 #[component]
 pub fn GlobalSections() -> impl IntoView {
-    let live = crate::live::use_live();
-    let global = Resource::new(move || live.associations(), |_| global_view());
+    let global = Resource::new(|| (), |_| global_view());
     view! {
         <Transition fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading inventory…"</div> }>
             {move || Suspend::new(async move {
@@ -50,8 +48,7 @@ pub fn GlobalSections() -> impl IntoView {
 /// The approved MSPs with the most critical open findings, each a link to its view.
 #[component]
 fn RiskiestMsps() -> impl IntoView {
-    let live = crate::live::use_live();
-    let risky = Resource::new(move || live.associations(), |_| riskiest_msps());
+    let risky = Resource::new(|| (), |_| riskiest_msps());
     view! {
         <Panel id="riskiest-msps" title="Riskiest MSPs">
             <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading…"</p> }>
@@ -100,11 +97,7 @@ fn RiskiestMsps() -> impl IntoView {
 #[component]
 pub fn MspViewPage() -> impl IntoView {
     let id = crate::util::use_id_param();
-    let live = crate::live::use_live();
-    let msp = Resource::new(
-        move || (id.get(), live.associations()),
-        |(id, _)| msp_view(id),
-    );
+    let msp = Resource::new(move || id.get(), msp_view);
     view! {
         <Transition fallback=|| view! { <div class="panel skeleton" aria-busy="true">"Loading…"</div> }>
             {move || Suspend::new(async move {
@@ -146,13 +139,12 @@ fn selected_msp(path: &str) -> Option<i64> {
 }
 
 /// Switches between the Global view and one MSP's view. Lists the MSPs that have approved this
-/// MSSP, refreshed when an association changes. A native select: keyboard and screen-reader
+/// MSSP. A native select: keyboard and screen-reader
 /// users get the platform's own control, with type-ahead search over the names. Choosing loads
 /// the view; without JavaScript, the Go button submits the choice.
 #[component]
 pub fn CompanySelector() -> impl IntoView {
-    let live = crate::live::use_live();
-    let msps = Resource::new(move || live.associations(), |_| viewable_msps());
+    let msps = Resource::new(|| (), |_| viewable_msps());
     let location = use_location();
     let selected = Memo::new(move |_| selected_msp(&location.pathname.get()));
     view! {

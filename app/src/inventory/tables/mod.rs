@@ -87,7 +87,7 @@ impl Keys {
                 params.insert(self.key(name), value.clone());
             }
         }
-        format!("{path}{}", params.to_query_string())
+        format!("{path}{}", crate::util::query_string(&params))
     }
 
     /// The address of this table sorted by `sort` one way, from its first page.
