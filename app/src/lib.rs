@@ -10,6 +10,7 @@ pub mod auth;
 pub mod billing;
 pub mod branding;
 pub mod components;
+pub mod hydration;
 pub mod inventory;
 pub mod live;
 pub mod mssp_view;

@@ -45,10 +45,11 @@ pub fn initial_theme() -> Theme {
     }
 }
 
-/// Cycles System → Light → Dark. An island; without JavaScript the form posts and the server
-/// sends the page back.
+/// Cycles System → Light → Dark. An island: the click calls the server function in place.
+/// Without JavaScript the same form posts, and the server sends the page back.
 #[island]
 pub fn ThemeToggle() -> impl IntoView {
+    crate::hydration::island_ready();
     let action = ServerAction::<SetTheme>::new();
     let (theme, set_theme) = signal(initial_theme());
     Effect::new(move |_| {
@@ -63,17 +64,25 @@ pub fn ThemeToggle() -> impl IntoView {
             }
         }
     });
+    // A plain form with its own submit handler: an `ActionForm` would read the form back
+    // through a query-string decoder, which would then ship in the bundle for one field.
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let theme = theme.get_untracked().next().as_str().to_owned();
+        action.dispatch(SetTheme { theme });
+    };
     let label = move || match theme.get() {
         Theme::System => "Theme: system",
         Theme::Light => "Theme: light",
         Theme::Dark => "Theme: dark",
     };
+    let url = <SetTheme as leptos::server_fn::ServerFn>::url();
     view! {
-        <ActionForm action=action attr:class="theme-toggle">
+        <form class="theme-toggle" method="post" action=url on:submit=submit>
             <input type="hidden" name="theme" value=move || theme.get().next().as_str()/>
             <button type="submit" class="button ghost" title="Switch theme" aria-label=label>
                 <span aria-hidden="true">{move || match theme.get() { Theme::System => "◐", Theme::Light => "☀", Theme::Dark => "☾" }}</span>
             </button>
-        </ActionForm>
+        </form>
     }
 }

@@ -1,8 +1,18 @@
 //! Small helpers shared by pages.
 
-/// A time as the portal shows it: minutes, in UTC.
+/// A time as the portal shows it: minutes, in UTC. Written out by hand rather than with a
+/// `strftime` pattern, whose parser and formatter would otherwise ship in the WASM of every
+/// island that shows a time.
 pub fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 /// Percent-encodes a query-string value (everything but unreserved characters and `/`).
@@ -55,6 +65,14 @@ pub fn use_number_param(name: &'static str) -> leptos::prelude::Memo<i64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn times_read_to_the_minute_in_utc() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-04T05:06:59+02:00")
+            .expect("valid")
+            .with_timezone(&chrono::Utc);
+        assert_eq!(super::when(&at), "2026-03-04 03:06 UTC");
+    }
+
     #[test]
     fn encodes_reserved_characters() {
         assert_eq!(

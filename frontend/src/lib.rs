@@ -12,22 +12,7 @@ pub fn hydrate() {
         }
     });
     // Each `#[island]` then hydrates on its own; the rest of the page stays the server's HTML.
+    // The last island to hydrate marks the page (`app::hydration`).
     app::hydrate_islands();
-    // The islands hydrate right after this returns, in the same task; a zero timeout runs
-    // after them.
-    leptos::prelude::set_timeout(mark_hydrated, std::time::Duration::ZERO);
-}
-
-/// A performance mark and `<html data-hydrated>`: when the page became interactive, for the
-/// hydration benchmark and the browser tests.
-#[cfg(feature = "hydrate")]
-fn mark_hydrated() {
-    if let Some(window) = web_sys::window() {
-        if let Some(performance) = window.performance() {
-            let _ = performance.mark("hydrated");
-        }
-        if let Some(root) = window.document().and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("data-hydrated", "");
-        }
-    }
+    app::hydration::islands_started();
 }

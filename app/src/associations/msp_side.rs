@@ -11,8 +11,9 @@ use leptos::html;
 
 /// The MSP's bell: unread count, the newest notifications, and Approve / Reject on pending
 /// requests. Opening it marks everything read. An island, live.
-#[island]
+#[island(lazy)]
 pub fn NotificationBell() -> impl IntoView {
+    crate::hydration::island_ready();
     let live = use_live();
     let inbox = Resource::new(move || live.notifications(), |_| my_notifications());
     let mark_read = ServerAction::<MarkNotificationsRead>::new();
@@ -108,8 +109,9 @@ fn NotificationItem(n: Notification, choice: RwSignal<Option<PendingChoice>>) ->
 
 /// The MSP's access panel: which MSSP asked or has access, and the decision or revocation.
 /// An island, live; `can_write` shows the decisions (the server functions check anyway).
-#[island]
+#[island(lazy)]
 pub fn AccessPanel(can_write: bool) -> impl IntoView {
+    crate::hydration::island_ready();
     let live = use_live();
     let access = Resource::new(move || live.associations(), |_| current_msp_access());
     let choice = RwSignal::new(None::<PendingChoice>);

@@ -59,7 +59,7 @@ impl Choice {
 /// Cancel (or Escape) closes the dialog and changes nothing. It opens when `choice` is set;
 /// `id` keeps its element ids apart from another dialog's on the same page.
 #[component]
-pub fn ReasonDialog(choice: RwSignal<Option<PendingChoice>>, id: &'static str) -> AnyView {
+pub fn ReasonDialog(choice: RwSignal<Option<PendingChoice>>, id: &'static str) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     let reason = RwSignal::new(String::new());
     let missing = RwSignal::new(false);
@@ -161,5 +161,4 @@ pub fn ReasonDialog(choice: RwSignal<Option<PendingChoice>>, id: &'static str) -
             </form>
         </dialog>
     }
-    .into_any()
 }

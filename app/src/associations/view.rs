@@ -7,16 +7,17 @@ use crate::components::{EmptyState, ErrorNotice};
 use crate::inventory::format_count;
 use crate::live::use_live;
 use crate::util::when;
+use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::html;
 
 /// The Request Status badge, with the guide's labels.
 #[component]
-pub fn StatusBadge(status: AssociationStatus) -> AnyView {
+pub fn StatusBadge(status: AssociationStatus) -> impl IntoView {
     let class = format!(
         "badge status-{}",
         status.as_str().to_lowercase().replace('_', "-")
     );
-    view! { <span class=class>{status.label()}</span> }.into_any()
+    view! { <span class=class>{status.label()}</span> }
 }
 
 /// The MSPs table's counter columns, each sortable; blank until the MSP approves.
@@ -37,6 +38,7 @@ const COUNTER_COLUMNS: [(MspSort, &str); 8] = [
 /// operator's address that "not found" points to.
 #[island]
 pub fn MspsPanel(can_write: bool, support_email: String) -> impl IntoView {
+    crate::hydration::island_ready();
     let live = use_live();
     // The Inventory and Vulnerabilities above are the server's, as of this page's load: once
     // an association changes, say so (this table itself follows the change).
@@ -148,18 +150,18 @@ pub fn MspsPanel(can_write: bool, support_email: String) -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading MSPs…"</p> }>
                 {move || Suspend::new(async move {
                     match table.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(t) if t.total == 0 && search.get_untracked().trim().is_empty() && status.get_untracked().is_none() => view! {
+                        Err(error) => EitherOf4::A(view! { <ErrorNotice error/> }),
+                        Ok(t) if t.total == 0 && search.get_untracked().trim().is_empty() && status.get_untracked().is_none() => EitherOf4::B(view! {
                             <EmptyState title="No MSPs yet">"Add an MSP by its tenant name and an admin's email; its data appears here once they approve."</EmptyState>
-                        }.into_any(),
-                        Ok(t) if t.total == 0 => view! {
+                        }),
+                        Ok(t) if t.total == 0 => EitherOf4::C(view! {
                             <EmptyState title="No MSPs match">"Try another search or status."</EmptyState>
-                        }.into_any(),
+                        }),
                         Ok(t) => {
                             let first = (page.get_untracked() - 1) * PER_PAGE + 1;
                             let last = first + t.rows.len() as u64 - 1;
                             let total = t.total;
-                            view! {
+                            EitherOf4::D(view! {
                                 <div class="table-scroll">
                                     <table class="table" aria-label="MSPs">
                                         <thead><tr>
@@ -186,7 +188,7 @@ pub fn MspsPanel(can_write: bool, support_email: String) -> impl IntoView {
                                         on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
                                 </nav>
                                 <p class="table-actions"><a class="button small" href=csv_href() download rel="external">"Download CSV"</a></p>
-                            }.into_any()
+                            })
                         }
                     }
                 })}
@@ -204,7 +206,7 @@ fn MspTableRow(
     prefill: RwSignal<(String, String)>,
     add_dialog: NodeRef<html::Dialog>,
     can_write: bool,
-) -> AnyView {
+) -> impl IntoView {
     let live = use_live();
     let cancel = ServerAction::<CancelMspRequest>::new();
     let resend = ServerAction::<ResendMspRequest>::new();
@@ -241,29 +243,29 @@ fn MspTableRow(
         None => (when_text, None),
     };
     let actions = can_write.then(|| match row.status {
-        AssociationStatus::PendingApproval => view! {
+        AssociationStatus::PendingApproval => EitherOf3::A(view! {
             <button type="button" class="button small" disabled=move || resend.pending().get()
                 on:click=move |_| { resend.dispatch(ResendMspRequest { id }); }>"Resend email"</button>
             <button type="button" class="button small" disabled=move || cancel.pending().get()
                 on:click=move |_| { cancel.dispatch(CancelMspRequest { id }); }>"Cancel request"</button>
-        }.into_any(),
+        }),
         AssociationStatus::Approved => {
             let party = name.clone();
-            view! {
+            EitherOf3::B(view! {
                 <button type="button" class="button small danger" on:click=move |_| {
                     choice.set(Some(PendingChoice { id, kind: Choice::Revoke, party: party.clone() }));
                 }>"Revoke"</button>
-            }.into_any()
+            })
         }
-        _ => view! {
+        _ => EitherOf3::C(view! {
             <button type="button" class="button small" on:click=move |_| {
                 prefill.set((email.clone(), name.clone()));
                 open_dialog(add_dialog);
             }>"Request again"</button>
-        }.into_any(),
+        }),
     });
     let counters = match row.counts {
-        Some(c) => [
+        Some(c) => Either::Left([
             c.companies,
             c.agents,
             c.assets,
@@ -274,25 +276,24 @@ fn MspTableRow(
             c.low,
         ]
         .into_iter()
-        .map(|n| view! { <td class="num">{format_count(n)}</td> }.into_any())
-        .collect_view()
-        .into_any(),
+        .map(|n| view! { <td class="num">{format_count(n)}</td> })
+        .collect_view()),
         None => {
             let text = if row.status == AssociationStatus::PendingApproval {
                 "awaiting approval"
             } else {
                 "no access"
             };
-            view! { <td class="muted no-counts" colspan=COUNTER_COLUMNS.len()>{text}</td> }
-                .into_any()
+            Either::Right(
+                view! { <td class="muted no-counts" colspan=COUNTER_COLUMNS.len()>{text}</td> },
+            )
         }
     };
     let msp_name = match row.counts {
-        Some(_) => {
-            view! { <a href=crate::mssp_view::msp_path(row.msp_id)>{row.msp_name.clone()}</a> }
-                .into_any()
-        }
-        None => row.msp_name.clone().into_any(),
+        Some(_) => Either::Left(
+            view! { <a href=crate::mssp_view::msp_path(row.msp_id)>{row.msp_name.clone()}</a> },
+        ),
+        None => Either::Right(row.msp_name.clone()),
     };
     view! {
         <tr data-msp=row.msp_name.clone()>
@@ -305,13 +306,12 @@ fn MspTableRow(
             <td class="actions">
                 {actions}
                 {move || notice.get().map(|n| match n {
-                    Ok(text) => view! { <span class="muted" role="status">{text}</span> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    Ok(text) => Either::Left(view! { <span class="muted" role="status">{text}</span> }),
+                    Err(error) => Either::Right(view! { <ErrorNotice error/> }),
                 })}
             </td>
         </tr>
     }
-    .into_any()
 }
 
 /// Add MSP: Email and Tenant Name, Save. Shows the guide's two refusals, and the operator's
@@ -321,7 +321,7 @@ fn AddMspDialog(
     dialog: NodeRef<html::Dialog>,
     prefill: RwSignal<(String, String)>,
     support_email: String,
-) -> AnyView {
+) -> impl IntoView {
     let add = ServerAction::<AddMsp>::new();
     let live = use_live();
     let email = RwSignal::new(String::new());
@@ -388,7 +388,6 @@ fn AddMspDialog(
             </form>
         </dialog>
     }
-    .into_any()
 }
 
 /// The product guide's "not found" message (the domain's `NOT_FOUND`, which cannot be

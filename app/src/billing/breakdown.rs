@@ -41,8 +41,9 @@ impl Column {
 }
 
 /// An island: the search and the sort run in the browser over the statement it is given.
-#[island]
+#[island(lazy)]
 pub fn MspBreakdown(statement: Statement) -> impl IntoView {
+    crate::hydration::island_ready();
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new(Column::Share);
     let descending = RwSignal::new(true);

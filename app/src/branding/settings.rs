@@ -17,8 +17,9 @@ pub const SAVED_KEY: &str = "saved";
 
 /// White Labelling: what is saved, and for owners and admins an Edit button. An island;
 /// `just_saved` shows the confirmation (after the reload that follows a save).
-#[island]
+#[island(lazy)]
 pub fn WhiteLabelPanel(can_write: bool, just_saved: bool) -> impl IntoView {
+    crate::hydration::island_ready();
     let saved = Resource::new(|| (), |_| white_label());
     let editing = RwSignal::new(false);
     let notice = RwSignal::new(just_saved.then_some(SAVED_NOTICE));

@@ -114,6 +114,6 @@ pub fn PageLink(href: Option<String>, label: &'static str) -> impl IntoView {
 #[component]
 pub fn When(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
     let machine = at.to_rfc3339();
-    let human = at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let human = crate::util::when(&at);
     view! { <time datetime=machine>{human}</time> }
 }

@@ -152,8 +152,9 @@ fn Companies(source: Memo<Source>) -> impl IntoView {
 /// Add, search, the table and its actions for one view of the address. An island: adding,
 /// renaming and deleting refresh the table in place. Search, sort and paging load the new
 /// address (plain forms and links).
-#[island]
+#[island(lazy)]
 fn CompaniesTable(view: View, can_write: bool) -> impl IntoView {
+    crate::hydration::island_ready();
     let version = RwSignal::new(0u32);
     let shown = view.clone();
     let table = Resource::new(

@@ -101,8 +101,9 @@ fn Agents(agents: Vec<AgentRow>) -> AnyView {
 
 /// Issue a token (shown this once) and the company's tokens, with Revoke. An island: the list
 /// reloads in place after each change, and the token just issued stays on screen.
-#[island]
+#[island(lazy)]
 fn TokenPanel(company_id: i64, can_write: bool, tokens: Vec<TokenRow>) -> impl IntoView {
+    crate::hydration::island_ready();
     let tokens = RwSignal::new(tokens);
     let issue = ServerAction::<IssueEnrollmentToken>::new();
     let revoke = ServerAction::<RevokeEnrollmentToken>::new();

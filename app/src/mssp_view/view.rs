@@ -170,6 +170,7 @@ pub fn CompanySelector() -> impl IntoView {
 /// (the select inside it is the server's HTML).
 #[island]
 fn SelectorForm(children: Children) -> impl IntoView {
+    crate::hydration::island_ready();
     let on_change = move |event: leptos::ev::Event| {
         let path = match event_target_value(&event).parse::<i64>() {
             Ok(id) => msp_path(id),

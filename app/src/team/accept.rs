@@ -103,8 +103,9 @@ pub fn AcceptInvitationPage() -> impl IntoView {
 }
 
 /// An island: the answer (or the error) comes back in place.
-#[island]
+#[island(lazy)]
 fn AcceptForm(offer: Offer, token: String) -> impl IntoView {
+    crate::hydration::island_ready();
     let action = ServerAction::<AcceptInvitation>::new();
     load_page_after(action);
     let error = move || action.value().get().and_then(Result::err);

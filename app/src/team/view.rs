@@ -45,8 +45,9 @@ where
 /// Users: the team, and for owners invitations, roles and deactivation. An island; `me` is
 /// the signed-in user (whose own row offers no actions), `owner` whether they manage the team
 /// (the server functions check both again).
-#[island]
+#[island(lazy)]
 pub fn UsersPanel(owner: bool, me: portal_types::UserId) -> impl IntoView {
+    crate::hydration::island_ready();
     let version = RwSignal::new(0u32);
     let loaded = Resource::new(move || version.get(), |_| team());
     let outcome = Outcome(RwSignal::new(None));
@@ -213,8 +214,9 @@ fn InviteForm(outcome: Outcome, version: RwSignal<u32>) -> impl IntoView {
 }
 
 /// Your account: your name and password. An island, given the signed-in `user`.
-#[island]
+#[island(lazy)]
 pub fn ProfilePanel(user: CurrentUser) -> impl IntoView {
+    crate::hydration::island_ready();
     let rename = ServerAction::<UpdateProfile>::new();
     let password = ServerAction::<ChangePassword>::new();
     let password_form = NodeRef::<html::Form>::new();
