@@ -5,6 +5,7 @@
 //! the page counts them: every island reports from an effect (which runs once it has
 //! hydrated), and the last one marks the page. A page without islands is marked at once.
 
+#[cfg(feature = "hydrate")]
 use leptos::prelude::*;
 
 /// Reports that the island calling it has hydrated. Every `#[island]` calls it first.

@@ -33,9 +33,7 @@ pub fn encode_query_value(value: &str) -> String {
 pub fn query_string(params: &leptos_router::params::ParamsMap) -> String {
     let pairs: Vec<String> = params
         .into_iter()
-        .map(|(key, value)| {
-            format!("{}={}", encode_query_value(key), encode_query_value(value))
-        })
+        .map(|(key, value)| format!("{}={}", encode_query_value(key), encode_query_value(value)))
         .collect();
     if pairs.is_empty() {
         String::new()

@@ -25,8 +25,8 @@ export async function axeViolations(page: Page): Promise<string[]> {
 }
 
 /**
- * Waits until the page's WASM has run: `<html data-hydrated>` is set once the bundle starts,
- * and the page's interactive parts hydrate in the same turn.
+ * Waits until the page is interactive: `<html data-hydrated>` is set once every island on the
+ * page has hydrated (lazy ones after their WASM file arrived), or at once on a page without.
  */
 export async function hydrated(page: Page) {
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', '');

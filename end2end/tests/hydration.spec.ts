@@ -2,8 +2,8 @@ import { test, expect, type Page } from '@playwright/test';
 import { signIn, hydrated } from './helpers';
 
 // Every portal page hydrates cleanly on every load: no panic or hydration error in the
-// console, the bundle runs (<html data-hydrated>), and the page answers a click on a part
-// that only the WASM makes work (the theme switch, on every page). A page that fails to
+// console, every island hydrates (<html data-hydrated>), and the page answers a click on a
+// part that only the WASM makes work (the theme switch, on every page). A page that fails to
 // hydrate looks right but is inert, so each page is loaded several times.
 
 const LOADS = 3;

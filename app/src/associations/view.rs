@@ -15,7 +15,7 @@ use leptos::html;
 pub fn StatusBadge(status: AssociationStatus) -> impl IntoView {
     let class = format!(
         "badge status-{}",
-        status.as_str().to_lowercase().replace('_', "-")
+        status.as_str().to_ascii_lowercase().replace('_', "-")
     );
     view! { <span class=class>{status.label()}</span> }
 }
@@ -232,7 +232,7 @@ fn MspTableRow(
         (_, Some(closed)) => format!(
             "{} · {} {}",
             when(&row.requested_at),
-            row.status.label().to_lowercase(),
+            row.status.label().to_ascii_lowercase(),
             when(&closed)
         ),
         _ => when(&row.requested_at),
@@ -265,19 +265,21 @@ fn MspTableRow(
         }),
     });
     let counters = match row.counts {
-        Some(c) => Either::Left([
-            c.companies,
-            c.agents,
-            c.assets,
-            c.open_findings,
-            c.critical,
-            c.high,
-            c.medium,
-            c.low,
-        ]
-        .into_iter()
-        .map(|n| view! { <td class="num">{format_count(n)}</td> })
-        .collect_view()),
+        Some(c) => Either::Left(
+            [
+                c.companies,
+                c.agents,
+                c.assets,
+                c.open_findings,
+                c.critical,
+                c.high,
+                c.medium,
+                c.low,
+            ]
+            .into_iter()
+            .map(|n| view! { <td class="num">{format_count(n)}</td> })
+            .collect_view(),
+        ),
         None => {
             let text = if row.status == AssociationStatus::PendingApproval {
                 "awaiting approval"

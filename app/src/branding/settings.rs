@@ -4,9 +4,7 @@
 use super::{BrandedFooter, SaveWhiteLabel, white_label};
 use crate::components::{ErrorNotice, Panel};
 use leptos::prelude::*;
-use portal_types::{
-    AppError, Branding, DEFAULT_MSSP_TITLE, FooterContent, LogoId, PageTitle,
-};
+use portal_types::{AppError, Branding, DEFAULT_MSSP_TITLE, FooterContent, LogoId, PageTitle};
 
 /// Where the browser uploads a logo (the server cleans and stores it, answering its id).
 pub const LOGO_UPLOAD_PATH: &str = "/mssp/settings/logos";
@@ -84,10 +82,7 @@ fn Saved(branding: Branding) -> impl IntoView {
 
 /// The editor: the four fields, a live preview, Save, Cancel and Restore defaults.
 #[component]
-fn Editor(
-    branding: Branding,
-    editing: RwSignal<bool>,
-) -> impl IntoView {
+fn Editor(branding: Branding, editing: RwSignal<bool>) -> impl IntoView {
     let text_of = |text: Option<&str>| text.unwrap_or_default().to_owned();
     let title = RwSignal::new(text_of(branding.page_title.as_ref().map(PageTitle::as_str)));
     let footer = RwSignal::new(text_of(

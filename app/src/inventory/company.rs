@@ -5,8 +5,8 @@ use super::summary::{InventorySection, VulnerabilitySection};
 use super::tables::{CompanyRef, CompanyTables};
 use super::trend::{TrendPanel, TrendTarget};
 use super::{
-    AgentRow, COMPANIES_PATH, CompanyDetail, IssueEnrollmentToken,
-    RevokeEnrollmentToken, TokenRow, TokenState, load_company,
+    AgentRow, COMPANIES_PATH, CompanyDetail, IssueEnrollmentToken, RevokeEnrollmentToken, TokenRow,
+    TokenState, load_company,
 };
 use crate::components::{EmptyState, ErrorNotice, NotFound, Panel, When};
 use leptos::prelude::*;
