@@ -3,12 +3,13 @@
 //! `/mssp/msps/:id/companies` for its MSSP, read-only. Search, sort and page are in the address
 //! (`?q=&sort=&dir=&page=`), so a view can be bookmarked and works before the WASM loads.
 
+use super::company_edits::{AddCompany, DeleteDialog, Doomed, RenameCompanyForm};
 use super::summary::format_count;
 use super::{
-    COMPANIES_PATH, CompanyRow, CompanySort, CompanyTable, CreateCompany, DeleteCompany, PER_PAGE,
-    RenameCompany, company_path, list_companies, msp_companies,
+    COMPANIES_PATH, CompanyRow, CompanySort, CompanyTable, PER_PAGE, company_path, list_companies,
+    msp_companies,
 };
-use crate::components::{EmptyState, ErrorNotice, Pagination, close_dialog, open_dialog};
+use crate::components::{EmptyState, ErrorNotice, Pagination, open_dialog};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -87,16 +88,6 @@ impl View {
         }
         format!("{}.csv?{}", self.source.path(), parts.join("&"))
     }
-}
-
-/// A company about to be deleted, with what goes with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Doomed {
-    id: i64,
-    name: String,
-    agents: i64,
-    assets: i64,
-    open_findings: i64,
 }
 
 /// `/msp/companies`: the MSP's own companies.
@@ -208,38 +199,6 @@ fn CompaniesTable(view: View, can_write: bool) -> impl IntoView {
             </div>
         </Transition>
         <DeleteDialog dialog=delete_dialog doomed version notice/>
-    }
-}
-
-/// Name field and Add button.
-#[component]
-fn AddCompany(version: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
-    let create = ServerAction::<CreateCompany>::new();
-    let error = RwSignal::new(None::<AppError>);
-    let form = NodeRef::<html::Form>::new();
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(_)) => {
-            error.set(None);
-            if let Some(form) = form.get_untracked() {
-                form.reset();
-            }
-            notice.set(Some("Company added.".to_owned()));
-            version.update(|v| *v += 1);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
-    view! {
-        <ActionForm action=create node_ref=form attr:class="filters add-company" attr:aria-label="Add a company">
-            <label class="field grow">
-                <span>"New company"</span>
-                <input type="text" name="name" required maxlength="100" placeholder="Company name" autocomplete="off"/>
-            </label>
-            <div class="filter-actions">
-                <button type="submit" class="button primary" disabled=move || create.pending().get()>"Add company"</button>
-            </div>
-        </ActionForm>
-        {move || error.get().map(|error| view! { <ErrorNotice error/> })}
     }
 }
 
@@ -394,83 +353,6 @@ fn Row(
         </tr>
     }
     .into_any()
-}
-
-/// Rename, folded away until asked for.
-#[component]
-fn RenameCompanyForm(id: i64, name: String, version: RwSignal<u32>) -> impl IntoView {
-    let rename = ServerAction::<RenameCompany>::new();
-    let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match rename.value().get() {
-        Some(Ok(())) => {
-            error.set(None);
-            version.update(|v| *v += 1);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
-    let label = format!("Rename {name}");
-    view! {
-        <details class="menu rename">
-            <summary class="button small" aria-label=label>"Rename"</summary>
-            <div class="menu-panel">
-                <ActionForm action=rename attr:class="stack">
-                    <input type="hidden" name="id" value=id/>
-                    <label class="field">
-                        <span>"New name"</span>
-                        <input type="text" name="name" required maxlength="100" value=name/>
-                    </label>
-                    <button type="submit" class="button primary" disabled=move || rename.pending().get()>"Save"</button>
-                </ActionForm>
-                {move || error.get().map(|error| view! { <ErrorNotice error/> })}
-            </div>
-        </details>
-    }
-}
-
-/// "Delete Acme? This also deletes its 3 agents, 40 assets and 212 open findings."
-#[component]
-fn DeleteDialog(
-    dialog: NodeRef<html::Dialog>,
-    doomed: RwSignal<Option<Doomed>>,
-    version: RwSignal<u32>,
-    notice: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let delete = ServerAction::<DeleteCompany>::new();
-    let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match delete.value().get() {
-        Some(Ok(removed)) => {
-            error.set(None);
-            close_dialog(dialog);
-            let name = doomed.get_untracked().map(|d| d.name).unwrap_or_default();
-            notice.set(Some(format!(
-                "Deleted {name} with {} agents, {} assets and {} open findings.",
-                format_count(removed.agents),
-                format_count(removed.assets),
-                format_count(removed.open_findings)
-            )));
-            version.update(|v| *v += 1);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
-    view! {
-        <dialog node_ref=dialog class="dialog" aria-labelledby="delete-company-title">
-            {move || doomed.get().map(|d| view! {
-                <h2 id="delete-company-title">{format!("Delete {}?", d.name)}</h2>
-                <p>{format!(
-                    "This also deletes its {} agents, {} assets and {} open findings, and its enrollment tokens. It cannot be undone.",
-                    format_count(d.agents), format_count(d.assets), format_count(d.open_findings)
-                )}</p>
-                {move || error.get().map(|error| view! { <ErrorNotice error/> })}
-                <div class="dialog-actions">
-                    <button type="button" class="button" on:click=move |_| close_dialog(dialog)>"Cancel"</button>
-                    <button type="button" class="button danger" disabled=move || delete.pending().get()
-                        on:click=move |_| { delete.dispatch(DeleteCompany { id: d.id }); }>"Delete company"</button>
-                </div>
-            })}
-        </dialog>
-    }
 }
 
 #[cfg(test)]

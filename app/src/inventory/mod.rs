@@ -10,6 +10,7 @@ use portal_types::AppError;
 
 mod companies;
 mod company;
+mod company_edits;
 mod summary;
 mod tables;
 mod top;
