@@ -124,9 +124,13 @@ pub fn ReasonDialog(choice: RwSignal<Option<PendingChoice>>, id: &'static str) -
     };
     let on_close = move |_| choice.set(None);
     let current = move || choice.get();
-    let (title_id, labelled_by) = (format!("{id}-reason-title"), format!("{id}-reason-title"));
-    let (field_id, label_for) = (format!("{id}-reason"), format!("{id}-reason"));
-    let (hint_id, described_by) = (format!("{id}-reason-hint"), format!("{id}-reason-hint"));
+    // Each id is used twice (element and reference), and the view takes its values by move.
+    let title_id = format!("{id}-reason-title");
+    let labelled_by = title_id.clone();
+    let field_id = format!("{id}-reason");
+    let label_for = field_id.clone();
+    let hint_id = format!("{id}-reason-hint");
+    let described_by = hint_id.clone();
     view! {
         <dialog node_ref=dialog class="dialog" aria-labelledby=labelled_by on:close=on_close>
             <form class="form" on:submit=submit novalidate>
