@@ -181,6 +181,26 @@ mod tests {
         assert_eq!(sqlite_path("postgres://x"), None);
     }
 
+    /// `.cargo/config.toml` builds SQLite with the planner stability guarantee; without it every
+    /// statement with `LIMIT ?` is prepared again on each run.
+    #[tokio::test]
+    async fn sqlite_plans_do_not_depend_on_bound_values() {
+        use sea_orm::{ConnectionTrait, Statement};
+        let db = Db::connect("sqlite::memory:", &PoolSettings::default())
+            .await
+            .expect("in-memory SQLite");
+        let row = db
+            .conn()
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT sqlite_compileoption_used('ENABLE_QPSG')",
+            ))
+            .await
+            .expect("query")
+            .expect("one row");
+        assert_eq!(row.try_get_by_index::<i32>(0).expect("flag"), 1);
+    }
+
     #[test]
     fn unknown_schemes_are_refused() {
         assert!(engine_of("mysql://x").is_err());
