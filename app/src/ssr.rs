@@ -44,11 +44,13 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// This request's session, resolved once by the server before anything else runs: pages,
-/// server functions, downloads and the event stream all read it from the request's extensions.
-/// A page can then know who is signed in synchronously, with nothing to wait for.
+/// This request's session and scope, resolved once by the server before anything else runs:
+/// pages, server functions, downloads and the event stream all read them from the request's
+/// extensions. A page can then know who is signed in synchronously, with nothing to wait for,
+/// and every server function of a page sees the same scope (the approved MSPs as of the
+/// request), read with the session in one statement.
 #[derive(Debug, Clone)]
-pub struct RequestSession(pub Result<Option<Principal>, AppError>);
+pub struct RequestSession(pub Result<Option<Scope>, AppError>);
 
 impl RequestSession {
     /// Resolves the session cookie among `headers`. A malformed or forged cookie is simply no
@@ -64,7 +66,7 @@ impl RequestSession {
             return Self(Ok(None));
         };
         Self(
-            domain::sessions::resolve(db, &token, chrono::Utc::now())
+            domain::sessions::resolve_scope(db, &token, chrono::Utc::now())
                 .await
                 .map_err(AppError::from),
         )
@@ -101,12 +103,17 @@ fn cookie_value(header: &str, name: &str) -> Option<String> {
         .map(|(_, value)| value.trim_matches('"').to_owned())
 }
 
-/// The signed-in principal, or `None` (also outside a request, and for a request the session
-/// middleware did not see, such as the not-found fallback).
-pub fn principal() -> Result<Option<Principal>, AppError> {
+/// The signed-in principal's scope, or `None` (also outside a request, and for a request the
+/// session middleware did not see, such as the not-found fallback).
+fn request_scope() -> Result<Option<Scope>, AppError> {
     use_context::<Parts>()
         .and_then(|parts| parts.extensions.get::<RequestSession>().cloned())
         .map_or(Ok(None), |session| session.0)
+}
+
+/// The signed-in principal, or `None` (see [`request_scope`]).
+pub fn principal() -> Result<Option<Principal>, AppError> {
+    Ok(request_scope()?.map(Scope::into_principal))
 }
 
 /// The signed-in user as pages see them, or `None`.
@@ -128,33 +135,10 @@ pub fn current_user() -> Result<Option<CurrentUser>, AppError> {
     }))
 }
 
-/// The request's scope, resolved once: a page runs several server functions while it renders,
-/// and they all read the scope as of the request (its approved MSPs), asking the database
-/// once. The session middleware puts an empty one in each request's extensions.
-#[derive(Debug, Clone, Default)]
-pub struct ScopeMemo(std::sync::Arc<std::sync::OnceLock<Scope>>);
-
 /// The scope of the signed-in principal, refusing anonymous callers and, when `kind` is
 /// given, principals of the other kind of tenant (as "not found").
 pub async fn scope_of(kind: Option<TenantKind>) -> Result<Scope, AppError> {
-    // Everything from the context first: a server function's future may be polled again
-    // after the reactive owner that started it is gone.
-    let state = state()?;
-    let principal = principal()?.ok_or(AppError::Unauthenticated)?;
-    let memo =
-        use_context::<Parts>().and_then(|parts| parts.extensions.get::<ScopeMemo>().cloned());
-    let scope = match memo.as_ref().and_then(|memo| memo.0.get()) {
-        Some(scope) => scope.clone(),
-        None => {
-            let scope = Scope::resolve(&state.db, principal).await?;
-            if let Some(memo) = &memo {
-                // Another server function of the same request may have got there first; its
-                // scope is the same.
-                let _ = memo.0.set(scope.clone());
-            }
-            scope
-        }
-    };
+    let scope = request_scope()?.ok_or(AppError::Unauthenticated)?;
     if let Some(kind) = kind {
         scope.require_kind(kind)?;
     }

@@ -11,10 +11,10 @@ use entity::association;
 use portal_types::{
     AssociationStatus, Branding, Email, Role, TenantId, TenantKind, TenantName, UserId,
 };
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DeleteMany, EntityTrait,
-    QueryFilter, QuerySelect, Select, UpdateMany,
+    QueryFilter, Select, UpdateMany,
 };
 
 /// Who is signed in, as loaded from their session.
@@ -46,10 +46,25 @@ impl Scope {
             TenantKind::Mssp => approved_msps(db.conn(), principal.tenant_id).await?,
             TenantKind::Msp => Vec::new(),
         };
-        Ok(Self {
+        Ok(Self::new(principal, approved_msps))
+    }
+
+    /// The scope of `principal`, given the MSPs that approved its tenant as read with it (an
+    /// MSP principal's list is ignored: MSPs read only their own tenant).
+    pub(crate) fn new(principal: Principal, approved_msps: Vec<TenantId>) -> Self {
+        let approved_msps = match principal.tenant_kind {
+            TenantKind::Mssp => approved_msps,
+            TenantKind::Msp => Vec::new(),
+        };
+        Self {
             principal,
             approved_msps,
-        })
+        }
+    }
+
+    /// The principal, without the scope.
+    pub fn into_principal(self) -> Principal {
+        self.principal
     }
 
     /// The MSP tenants this MSSP may read now.
@@ -98,23 +113,41 @@ impl Scope {
 
 /// The MSP tenants whose association with `mssp` is APPROVED now (for [`Scope::resolve`]).
 async fn approved_msps(conn: &impl ConnectionTrait, mssp: TenantId) -> Result<Vec<TenantId>> {
-    // Every signed-in MSSP request starts here, so the ids come back as one row, a
-    // comma-separated list: row by row, the hundred ids of an MSSP with a hundred MSPs crossed
-    // from SQLite's thread to the request's one message each.
-    let list = match conn.get_database_backend() {
+    let backend = conn.get_database_backend();
+    let list = approved_msps_list(backend, Expr::val(mssp.0));
+    let row = conn.query_one(&list).await?;
+    let list = match row {
+        Some(row) => row.try_get_by_index::<Option<String>>(0)?,
+        None => None,
+    };
+    parse_id_list(list)
+}
+
+/// One row, one column: the ids of the MSPs whose association with `mssp` is APPROVED now,
+/// as a comma-separated list (NULL when there are none).
+///
+/// Every signed-in MSSP request reads it, so the ids come back as one value: row by row, the
+/// hundred ids of an MSSP with a hundred MSPs crossed from SQLite's thread to the request's one
+/// message each. `mssp` may be a column of an outer query (see [`crate::sessions`]).
+pub(crate) fn approved_msps_list(backend: DbBackend, mssp: impl Into<Expr>) -> SelectStatement {
+    let list = match backend {
         DbBackend::Postgres => "string_agg(msp_tenant_id::text, ',')",
         _ => "group_concat(msp_tenant_id, ',')",
     };
-    let ids: Option<Option<String>> = association::Entity::find()
-        .select_only()
+    Query::select()
         .expr(Expr::cust(list))
-        .filter(association::Column::MsspTenantId.eq(mssp.0))
-        .filter(association::Column::Status.eq(AssociationStatus::Approved.as_str()))
-        .into_tuple()
-        .one(conn)
-        .await?;
-    ids.flatten()
-        .unwrap_or_default()
+        .from(association::Entity)
+        .and_where(Expr::col((association::Entity, association::Column::MsspTenantId)).eq(mssp))
+        .and_where(
+            Expr::col((association::Entity, association::Column::Status))
+                .eq(AssociationStatus::Approved.as_str()),
+        )
+        .to_owned()
+}
+
+/// The ids of [`approved_msps_list`]'s value.
+pub(crate) fn parse_id_list(list: Option<String>) -> Result<Vec<TenantId>> {
+    list.unwrap_or_default()
         .split(',')
         .filter(|id| !id.is_empty())
         .map(|id| {

@@ -5,10 +5,11 @@
 //! sign-in, whichever comes first, or when its user is deactivated. A new token is issued at
 //! every sign-in (the old one, if any, is deleted), so a planted id never becomes a session.
 
-use crate::{Db, Principal, Result};
+use crate::{Db, Principal, Result, Scope};
 use chrono::{DateTime, Utc};
 use entity::{session, tenant, user, white_label};
 use portal_types::{Email, TenantId, TenantName, UserId};
+use sea_orm::sea_query::{Expr, QueryStatementBuilder};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
     JoinType, QueryFilter, QuerySelect, RelationTrait,
@@ -64,6 +65,9 @@ struct SessionRow {
     footer_content: Option<String>,
     logo_light: Option<String>,
     logo_dark: Option<String>,
+    /// The MSPs that approved the user's tenant, read in the same statement (see
+    /// [`crate::scope`]).
+    approved_msps: Option<String>,
 }
 
 /// The principal of a live session at `now`, touching it; `None` for an unknown, expired or
@@ -73,7 +77,24 @@ pub async fn resolve(
     token: &SessionToken,
     now: DateTime<Utc>,
 ) -> Result<Option<Principal>> {
+    Ok(resolve_scope(db, token, now)
+        .await?
+        .map(Scope::into_principal))
+}
+
+/// The scope of a live session at `now`, as [`resolve`] finds its principal: one statement
+/// reads the session, its user, tenant and white label, and the MSPs that approved the tenant,
+/// so a signed-in request asks the database once before its page or function runs.
+pub async fn resolve_scope(
+    db: &Db,
+    token: &SessionToken,
+    now: DateTime<Utc>,
+) -> Result<Option<Scope>> {
     let hash = token.hash();
+    let approved = crate::scope::approved_msps_list(
+        db.conn().get_database_backend(),
+        Expr::col((user::Entity, user::Column::TenantId)),
+    );
     let row = session::Entity::find()
         .filter(session::Column::TokenHash.eq(hash.clone()))
         .select_only()
@@ -107,10 +128,14 @@ pub async fn resolve(
             white_label::Column::LogoLight,
             white_label::Column::LogoDark,
         ])
+        .expr_as(
+            Expr::SubQuery(None, Box::new(approved.into_sub_query_statement())),
+            "approved_msps",
+        )
         .into_model::<SessionRow>()
         .one(db.conn())
         .await?;
-    let Some(row) = row else { return Ok(None) };
+    let Some(mut row) = row else { return Ok(None) };
 
     let idle_deadline = row.last_seen_at + chrono_duration(IDLE);
     if !row.active || now >= row.expires_at || now >= idle_deadline {
@@ -127,7 +152,8 @@ pub async fn resolve(
             .exec(db.conn())
             .await?;
     }
-    Ok(Some(principal_from_row(row)?))
+    let approved_msps = crate::scope::parse_id_list(row.approved_msps.take())?;
+    Ok(Some(Scope::new(principal_from_row(row)?, approved_msps)))
 }
 
 fn principal_from_row(row: SessionRow) -> Result<Principal> {

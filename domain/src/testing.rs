@@ -37,17 +37,26 @@ pub fn postgres_admin_url() -> String {
     std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
 }
 
-/// The scope of a demo user, signed in through the real sign-in with the demo password.
-pub async fn signed_in_scope(db: &Db, tenant: &str, email: &str) -> crate::Scope {
+/// A session of a demo user, signed in through the real sign-in with the demo password.
+pub async fn signed_in(db: &Db, tenant: &str, email: &str) -> crate::sessions::SessionToken {
     let credentials = crate::signin::Credentials {
         tenant_name: tenant,
         email,
         password: crate::demo::PASSWORD,
     };
-    let (_, principal) = crate::signin::sign_in(db, credentials, "test", chrono::Utc::now())
+    let (token, _) = crate::signin::sign_in(db, credentials, "test", chrono::Utc::now())
         .await
         .expect("sign in");
-    crate::Scope::resolve(db, principal).await.expect("scope")
+    token
+}
+
+/// The scope of a demo user's new session, as a request of theirs finds it.
+pub async fn signed_in_scope(db: &Db, tenant: &str, email: &str) -> crate::Scope {
+    let token = signed_in(db, tenant, email).await;
+    crate::sessions::resolve_scope(db, &token, chrono::Utc::now())
+        .await
+        .expect("scope")
+        .expect("a live session")
 }
 
 impl TestDb {

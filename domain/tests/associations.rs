@@ -9,7 +9,8 @@ use domain::associations::{
 };
 use domain::live::{Change, Topic};
 use domain::notifications;
-use domain::testing::signed_in_scope;
+use domain::sessions;
+use domain::testing::{signed_in, signed_in_scope};
 use domain::{Error, Scope, db_test, demo};
 
 struct Actors {
@@ -51,6 +52,13 @@ db_test!(async fn request_approve_and_revoke(test) {
     let db = &test.db;
     let a = actors(&test).await;
     let now = Utc::now();
+    // A request's scope comes with its session, in one statement; it must agree with the
+    // scope resolved on its own at every step.
+    let session = signed_in(db, "Demo MSSP", "owner@demo-mssp.test").await;
+    let session_scope = async || {
+        let scope = sessions::resolve_scope(db, &session, Utc::now()).await.expect("resolve").expect("live session");
+        scope.approved_msps().to_vec()
+    };
     let id = associations::request(db, &a.mssp_owner, "northwind msp", "ADMIN@northwind-msp.test", now).await.expect("request");
 
     // Only the addressed MSP decides; another MSP gets "not found"; a reason is required.
@@ -59,10 +67,12 @@ db_test!(async fn request_approve_and_revoke(test) {
     assert!(matches!(associations::decide(db, &a.northwind, id, Decision::Approve, "   ", now).await, Err(Error::Invalid(_))));
     let before = Scope::resolve(db, a.mssp_owner.principal().clone()).await.expect("scope");
     assert!(before.approved_msps().is_empty(), "pending grants nothing");
+    assert!(session_scope().await.is_empty());
 
     associations::decide(db, &a.northwind, id, Decision::Approve, "Trusted partner", now).await.expect("approve");
     let after = Scope::resolve(db, a.mssp_owner.principal().clone()).await.expect("scope");
     assert_eq!(after.approved_msps(), &[a.northwind.tenant_id()]);
+    assert_eq!(session_scope().await, [a.northwind.tenant_id()]);
     assert!(after.visible_tenants().contains(&a.northwind.tenant_id()));
 
     // A replayed decision changes nothing.
@@ -74,6 +84,7 @@ db_test!(async fn request_approve_and_revoke(test) {
     associations::revoke(db, &a.northwind, id, "Contract ended", now).await.expect("revoke");
     let revoked = Scope::resolve(db, a.mssp_owner.principal().clone()).await.expect("scope");
     assert!(revoked.approved_msps().is_empty());
+    assert!(session_scope().await.is_empty(), "the next request's scope has lost the MSP");
 
     // After revocation the MSSP may ask again.
     associations::request(db, &a.mssp_owner, "Northwind MSP", "admin@northwind-msp.test", now).await.expect("new request");

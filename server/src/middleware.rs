@@ -71,9 +71,6 @@ pub async fn resolve_session(
 ) -> Response {
     let session = RequestSession::resolve(&state.db, request.headers()).await;
     request.extensions_mut().insert(session);
-    request
-        .extensions_mut()
-        .insert(app::ssr::ScopeMemo::default());
     next.run(request).await
 }
 

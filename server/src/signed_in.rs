@@ -48,16 +48,16 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &AppState,
+        _state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         // Resolved by the session middleware; a request it did not see is anonymous.
-        let principal = parts
+        let scope = parts
             .extensions
             .get::<RequestSession>()
             .cloned()
             .map_or(Ok(None), |session| session.0)
             .map_err(ErrorResponse)?
             .ok_or(ErrorResponse(AppError::Unauthenticated))?;
-        Ok(Self(Scope::resolve(&state.db, principal).await?))
+        Ok(Self(scope))
     }
 }
