@@ -18,7 +18,7 @@ use sea_orm::{
 };
 
 /// Who is signed in, as loaded from their session.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Principal {
     pub user_id: UserId,
     pub tenant_id: TenantId,

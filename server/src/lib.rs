@@ -20,6 +20,7 @@ mod jobs;
 pub mod live;
 pub mod mailer;
 pub mod middleware;
+mod page_cache;
 pub mod router;
 pub mod serve;
 pub mod signed_in;

@@ -1,6 +1,8 @@
 //! The HTTP router: one function builds it, for the server and for in-process tests alike.
 
-use crate::{api, audit_csv, billing_csv, branding, health, inventory_csv, live, middleware};
+use crate::{
+    api, audit_csv, billing_csv, branding, health, inventory_csv, live, middleware, page_cache,
+};
 use app::ssr::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -91,6 +93,12 @@ pub fn build(state: AppState, same_origin: middleware::SameOrigin) -> Router {
             _,
         >(context, shell))
         .route_layer(axum::middleware::from_fn(middleware::server_fn_status))
+        // Inside the session (it keys pages by their reader's scope), inside the security
+        // headers (each response's nonce).
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::remember_dashboards,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::resolve_session,

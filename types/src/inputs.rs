@@ -24,7 +24,7 @@ impl ParseError {
 
 /// A tenant's display name: trimmed, 2–100 characters, no control characters.
 /// Uniqueness is case-insensitive: compare [`TenantName::key`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct TenantName(String);
 

@@ -35,6 +35,26 @@ pub(crate) enum Query {
     /// A page of the MSPs table: the viewer's requests, which change only by association
     /// changes (names and counters may lag like every other entry).
     MspsPage(crate::associations::ListQuery),
+    /// A dashboard page as rendered (see [`PageKey`]).
+    Page(Box<PageKey>),
+}
+
+/// A dashboard page as one principal is shown it: the principal as its session reads now
+/// (name, role, white label: any change is another key), the page's address with its query,
+/// and the theme it was drawn in. The scope's MSP set is in every key already.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub principal: crate::Principal,
+    pub address: String,
+    pub theme: Option<String>,
+}
+
+/// A dashboard page's HTML, and the script nonce it was rendered with: each response that
+/// reuses it puts its own nonce in that one's place.
+#[derive(Debug, Clone)]
+pub struct RenderedPage {
+    pub html: Arc<str>,
+    pub nonce: Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -60,8 +80,15 @@ impl Key {
 /// The answer to a [`Query`]; its variant fixes the type.
 type Answer = Arc<dyn Any + Send + Sync>;
 
-/// Entries kept at most: a few per MSSP user's page view, bounded whatever the traffic.
-const CAPACITY: u64 = 20_000;
+/// What the cache holds at most, in KiB: pages weigh their HTML, every other entry 1. About 64
+/// MiB of pages, or tens of thousands of aggregates, whatever the traffic.
+const CAPACITY_KIB: u64 = 64 * 1024;
+
+fn weight(_: &Key, answer: &Answer) -> u32 {
+    answer.downcast_ref::<RenderedPage>().map_or(1, |page| {
+        u32::try_from(page.html.len() / 1024 + 1).unwrap_or(u32::MAX)
+    })
+}
 
 /// The process's memory of dashboard aggregates. Cheap to clone.
 #[derive(Clone)]
@@ -84,7 +111,8 @@ impl DashboardCache {
     pub fn new(ttl: Duration) -> Self {
         Self {
             entries: moka::future::Cache::builder()
-                .max_capacity(CAPACITY)
+                .max_capacity(CAPACITY_KIB)
+                .weigher(weight)
                 .time_to_live(ttl)
                 .support_invalidation_closures()
                 .build(),
@@ -116,6 +144,39 @@ impl DashboardCache {
             .downcast_ref::<T>()
             .cloned()
             .ok_or_else(|| Error::Internal("dashboard cache: answer of another type".into()))
+    }
+
+    /// What is remembered for `query` in `scope`, if anything (MSSP scopes only).
+    async fn get<T: Clone + Send + Sync + 'static>(
+        &self,
+        scope: &Scope,
+        query: Query,
+    ) -> Option<T> {
+        if scope.kind() != TenantKind::Mssp {
+            return None;
+        }
+        let answer = self.entries.get(&Key::new(scope, query)).await?;
+        answer.downcast_ref::<T>().cloned()
+    }
+
+    /// `query`'s answer for `scope`: remembered, or made by `load` and remembered when it
+    /// makes one. Callers waiting for the same key at once share one `load`. Only for MSSP
+    /// scopes; anything else is made every time.
+    async fn get_or_make<T, F>(&self, scope: &Scope, query: Query, load: F) -> Option<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Future<Output = Option<T>>,
+    {
+        if scope.kind() != TenantKind::Mssp {
+            return load.await;
+        }
+        let answer = self
+            .entries
+            .optionally_get_with(Key::new(scope, query), async {
+                load.await.map(|value| Arc::new(value) as Answer)
+            })
+            .await?;
+        answer.downcast_ref::<T>().cloned()
     }
 
     /// Drops the entries of each tenant whose associations are among `changes`.
@@ -157,6 +218,37 @@ impl crate::Scoped<'_> {
 }
 
 impl crate::Db {
+    /// The dashboard page `page` as last rendered for `scope`, while the dashboard cache
+    /// remembers it (never without one, never for an MSP's scope).
+    pub async fn rendered_page(&self, scope: &Scope, page: &PageKey) -> Option<RenderedPage> {
+        let cache = self.dashboards.as_ref()?;
+        let query = Query::Page(Box::new(page.clone()));
+        cache.get(scope, query).await
+    }
+
+    /// The dashboard page `page` as remembered for `scope`, or as `render` makes it, which is
+    /// then remembered like every other dashboard entry: for the cache's lifetime, and until
+    /// one of the viewer's associations changes. Requests for the same page at once wait for one
+    /// render (when the entry expires, a dashboard's readers would otherwise all render it). A
+    /// waiter gets `None` when that render made no page to remember (an error page, say).
+    pub async fn rendered_page_or<F>(
+        &self,
+        scope: &Scope,
+        page: PageKey,
+        render: F,
+    ) -> Option<RenderedPage>
+    where
+        F: Future<Output = Option<RenderedPage>>,
+    {
+        match &self.dashboards {
+            Some(cache) => {
+                let query = Query::Page(Box::new(page));
+                cache.get_or_make(scope, query, render).await
+            }
+            None => render.await,
+        }
+    }
+
     /// Remembers MSSP dashboard aggregates for `ttl` (see [`DashboardCache`]), dropping a
     /// viewer's entries whenever one of its associations changes, on any instance.
     pub async fn with_dashboard_cache(mut self, ttl: Duration) -> Result<Self> {

@@ -15,8 +15,8 @@ mod tables;
 mod top;
 mod trend;
 
-pub use cache::DashboardCache;
 pub(crate) use cache::Query;
+pub use cache::{DashboardCache, PageKey, RenderedPage};
 
 pub use tables::{
     AssetRow, AssetSort, Cursor, FindingRow, FindingSort, Page, TableQuery, assets, open_findings,

@@ -17,6 +17,8 @@ pub const RESPONSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(3
 pub struct TestApp {
     pub router: Router,
     pub test_db: TestDb,
+    /// The database handle the router serves from (with the dashboard cache, when on).
+    pub db: domain::Db,
 }
 
 /// One response, read whole.
@@ -71,9 +73,25 @@ impl TestApp {
     /// The app over `db` (another handle on `test_db`'s database, say through a proxy).
     pub fn with_db(test_db: TestDb, db: domain::Db) -> Self {
         let config = Config::default();
-        let state = server::serve::app_state(&config, db).expect("state");
+        let state = server::serve::app_state(&config, db.clone()).expect("state");
         let router = server::router::build(state, server::serve::same_origin(&config));
-        Self { router, test_db }
+        Self {
+            router,
+            test_db,
+            db,
+        }
+    }
+
+    /// The same app with the dashboard cache on, as `serve` runs it (entries live a minute).
+    pub async fn remembering_dashboards(self) -> Self {
+        let db = self
+            .test_db
+            .db
+            .clone()
+            .with_dashboard_cache(std::time::Duration::from_secs(60))
+            .await
+            .expect("dashboard cache");
+        Self::with_db(self.test_db, db)
     }
 
     /// Sends one request through the router and reads the whole response. A response that
