@@ -112,6 +112,13 @@ http_test!(
         domain::associations::revoke(&app.db, &msp, access.id, "Contract ended", chrono::Utc::now()).await.expect("revoke");
         assert_eq!(app.get(&view, Some(&owner)).await.status, StatusCode::NOT_FOUND);
         assert!(!app.get("/mssp", Some(&owner)).await.body.contains(&northwind));
+
+        // Signed out, the same cookie reaches no remembered page.
+        assert_eq!(app.get("/mssp", Some(&viewer)).await.status, StatusCode::OK);
+        assert!(remembered(&app, &viewer, "/mssp").await);
+        assert_eq!(app.call("sign_out", &[], Some(&viewer)).await.status, StatusCode::OK);
+        let after = app.get("/mssp", Some(&viewer)).await;
+        assert_eq!(after.status, StatusCode::FOUND, "{}", after.body);
     }
 );
 
