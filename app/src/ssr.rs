@@ -1,8 +1,8 @@
 //! Server-only glue between Leptos and the domain: the application state, the per-request
 //! principal and scope, cookies, and turning errors into HTTP statuses.
 //!
-//! Every server function starts here: [`scope_of`] resolves the signed-in principal and checks
-//! the kind of tenant before any domain call. Nothing in this module reaches the WASM bundle.
+//! Every server function starts here: [`scope_of`] gives the request's scope (read with its
+//! session) and checks the kind of tenant before any domain call. Nothing in this module reaches the WASM bundle.
 
 use axum::extract::FromRef;
 use domain::{Db, Principal, Scope};
@@ -141,7 +141,7 @@ pub fn current_user() -> Result<Option<CurrentUser>, AppError> {
 
 /// The scope of the signed-in principal, refusing anonymous callers and, when `kind` is
 /// given, principals of the other kind of tenant (as "not found").
-pub async fn scope_of(kind: Option<TenantKind>) -> Result<Scope, AppError> {
+pub fn scope_of(kind: Option<TenantKind>) -> Result<Scope, AppError> {
     let scope = request_scope()?.ok_or(AppError::Unauthenticated)?;
     if let Some(kind) = kind {
         scope.require_kind(kind)?;

@@ -158,7 +158,7 @@ pub async fn list_msps(
 ) -> Result<MspTable, AppError> {
     use domain::associations::ListQuery;
     crate::ssr::respond(async {
-        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp))?;
         let state = crate::ssr::state()?;
         let query = ListQuery {
             search: Some(search),
@@ -181,7 +181,7 @@ pub async fn list_msps(
 #[server(prefix = "/rpc", endpoint = "add_msp")]
 pub async fn add_msp(email: String, tenant_name: String) -> Result<i64, AppError> {
     crate::ssr::respond(async {
-        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp))?;
         let state = crate::ssr::state()?;
         let now = chrono::Utc::now();
         let key = format!("add_msp:{}", scope.tenant_id().0);
@@ -195,7 +195,7 @@ pub async fn add_msp(email: String, tenant_name: String) -> Result<i64, AppError
 #[server(prefix = "/rpc", endpoint = "cancel_msp_request")]
 pub async fn cancel_msp_request(id: i64) -> Result<(), AppError> {
     crate::ssr::respond(async {
-        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp))?;
         let state = crate::ssr::state()?;
         Ok(domain::associations::cancel(&state.db, &scope, id, chrono::Utc::now()).await?)
     })
@@ -206,7 +206,7 @@ pub async fn cancel_msp_request(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/rpc", endpoint = "resend_msp_request")]
 pub async fn resend_msp_request(id: i64) -> Result<(), AppError> {
     crate::ssr::respond(async {
-        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp))?;
         let state = crate::ssr::state()?;
         let now = chrono::Utc::now();
         let key = format!("resend:{}:{id}", scope.tenant_id().0);
@@ -220,7 +220,7 @@ pub async fn resend_msp_request(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/rpc", endpoint = "revoke_association")]
 pub async fn revoke_association(id: i64, reason: String) -> Result<(), AppError> {
     crate::ssr::respond(async {
-        let scope = crate::ssr::scope_of(None).await?;
+        let scope = crate::ssr::scope_of(None)?;
         let state = crate::ssr::state()?;
         Ok(
             domain::associations::revoke(&state.db, &scope, id, &reason, chrono::Utc::now())
@@ -235,7 +235,7 @@ pub async fn revoke_association(id: i64, reason: String) -> Result<(), AppError>
 pub async fn decide_request(id: i64, approve: bool, reason: String) -> Result<(), AppError> {
     use domain::associations::Decision;
     crate::ssr::respond(async {
-        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Msp)).await?;
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Msp))?;
         let state = crate::ssr::state()?;
         let decision = if approve {
             Decision::Approve
@@ -259,7 +259,7 @@ pub async fn decide_request(id: i64, approve: bool, reason: String) -> Result<()
 #[server(prefix = "/rpc", endpoint = "my_notifications")]
 pub async fn my_notifications() -> Result<Inbox, AppError> {
     crate::ssr::respond(async {
-        let scope = crate::ssr::scope_of(None).await?;
+        let scope = crate::ssr::scope_of(None)?;
         let state = crate::ssr::state()?;
         let inbox = domain::notifications::inbox(&state.db.scoped(&scope)).await?;
         Ok(Inbox {
@@ -274,7 +274,7 @@ pub async fn my_notifications() -> Result<Inbox, AppError> {
 #[server(prefix = "/rpc", endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read() -> Result<u64, AppError> {
     crate::ssr::respond(async {
-        let scope = crate::ssr::scope_of(None).await?;
+        let scope = crate::ssr::scope_of(None)?;
         let state = crate::ssr::state()?;
         let scoped = state.db.scoped(&scope);
         Ok(domain::notifications::mark_all_read(&scoped, chrono::Utc::now()).await?)
@@ -286,7 +286,7 @@ pub async fn mark_notifications_read() -> Result<u64, AppError> {
 #[server(prefix = "/rpc", endpoint = "current_msp_access")]
 pub async fn current_msp_access() -> Result<Option<MspAccess>, AppError> {
     crate::ssr::respond(async {
-        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Msp)).await?;
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Msp))?;
         let state = crate::ssr::state()?;
         let latest = domain::associations::latest_for_msp(&state.db.scoped(&scope)).await?;
         Ok(latest.map(to_wire::msp_access))

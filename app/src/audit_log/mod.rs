@@ -82,7 +82,7 @@ pub async fn audit_actions() -> Result<Vec<String>, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn load(query: AuditQuery, page: i64) -> Result<AuditPage, AppError> {
-    let scope = crate::ssr::scope_of(None).await?;
+    let scope = crate::ssr::scope_of(None)?;
     let filter = query.parse().map_err(|e| AppError::from(e).in_query())?;
     let state = crate::ssr::state()?;
     let found = domain::audit::page(&state.db.scoped(&scope), &filter, page, PER_PAGE)
@@ -98,7 +98,7 @@ async fn load(query: AuditQuery, page: i64) -> Result<AuditPage, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn actions() -> Result<Vec<String>, AppError> {
-    let scope = crate::ssr::scope_of(None).await?;
+    let scope = crate::ssr::scope_of(None)?;
     let state = crate::ssr::state()?;
     Ok(domain::audit::actions(&state.db.scoped(&scope)).await?)
 }

@@ -36,7 +36,7 @@ pub async fn billing_statement(period: Option<String>) -> Result<BillingView, Ap
     use domain::billing::ledger;
     ssr::respond(async {
         let state = ssr::state()?;
-        let scope = ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let scope = ssr::scope_of(Some(portal_types::TenantKind::Mssp))?;
         let scoped = state.db.scoped(&scope);
         let now = chrono::Utc::now();
         let period = period

@@ -66,7 +66,7 @@ pub async fn white_label() -> Result<Branding, AppError> {
     use crate::ssr;
     ssr::respond(async {
         let state = ssr::state()?;
-        let scope = ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let scope = ssr::scope_of(Some(portal_types::TenantKind::Mssp))?;
         Ok(domain::branding::current(&state.db.scoped(&scope)).await?)
     })
     .await
@@ -85,7 +85,7 @@ pub async fn save_white_label(
     use portal_types::{FooterContent, LogoId, PageTitle};
     ssr::respond(async {
         let state = ssr::state()?;
-        let scope = ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let scope = ssr::scope_of(Some(portal_types::TenantKind::Mssp))?;
         let logo = |id: Option<String>| {
             id.filter(|id| !id.is_empty())
                 .map(|id| LogoId::parse(&id))

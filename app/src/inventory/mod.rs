@@ -78,7 +78,7 @@ pub async fn msp_companies(
     page: u64,
 ) -> Result<CompanyTable, AppError> {
     crate::ssr::respond(async {
-        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp)).await?;
+        let scope = crate::ssr::scope_of(Some(portal_types::TenantKind::Mssp))?;
         let state = crate::ssr::state()?;
         let query = ssr::list_query(search, sort, descending, page);
         let msp = portal_types::TenantId(msp);
@@ -228,7 +228,7 @@ pub mod ssr {
     /// The state, the scope and whose data: the caller's own (an MSP user, `msp` absent), or an
     /// MSP's (an MSSP user; the domain checks the MSP has approved it).
     pub async fn owner(msp: Option<i64>) -> Result<(AppState, Scope, domain::Owner), AppError> {
-        let scope = crate::ssr::scope_of(None).await?;
+        let scope = crate::ssr::scope_of(None)?;
         let owner = match msp {
             None => domain::Owner::Own,
             Some(id) => domain::Owner::Msp(portal_types::TenantId(id)),
@@ -266,7 +266,7 @@ pub mod ssr {
 
     /// The state and the scope of a signed-in MSP user.
     pub async fn msp() -> Result<(AppState, Scope), AppError> {
-        let scope = crate::ssr::scope_of(Some(TenantKind::Msp)).await?;
+        let scope = crate::ssr::scope_of(Some(TenantKind::Msp))?;
         Ok((crate::ssr::state()?, scope))
     }
 

@@ -176,7 +176,7 @@ mod ssr {
 
     /// The state and the scope of a signed-in MSSP user.
     pub async fn mssp() -> Result<(AppState, Scope), AppError> {
-        let scope = crate::ssr::scope_of(Some(TenantKind::Mssp)).await?;
+        let scope = crate::ssr::scope_of(Some(TenantKind::Mssp))?;
         Ok((crate::ssr::state()?, scope))
     }
 }

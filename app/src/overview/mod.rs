@@ -37,7 +37,7 @@ pub async fn msp_overview() -> Result<TenantOverview, AppError> {
 #[cfg(feature = "ssr")]
 async fn load(kind: portal_types::TenantKind) -> Result<TenantOverview, AppError> {
     use to_wire::activity;
-    let scope = crate::ssr::scope_of(Some(kind)).await?;
+    let scope = crate::ssr::scope_of(Some(kind))?;
     let state = crate::ssr::state()?;
     let scoped = state.db.scoped(&scope);
     let events = domain::audit::recent(&scoped, 10).await?;

@@ -48,7 +48,7 @@ pub async fn team() -> Result<TeamList, AppError> {
     use crate::ssr;
     ssr::respond(async {
         let state = ssr::state()?;
-        let scope = ssr::scope_of(None).await?;
+        let scope = ssr::scope_of(None)?;
         let scoped = state.db.scoped(&scope);
         let members = domain::users::list(&scoped).await?;
         let invitations = if scope.principal().role == Role::Owner {
@@ -97,7 +97,7 @@ pub async fn invite_user(email: String, role: String) -> Result<(), AppError> {
     use crate::ssr;
     ssr::respond(async {
         let state = ssr::state()?;
-        let scope = ssr::scope_of(None).await?;
+        let scope = ssr::scope_of(None)?;
         let email = portal_types::Email::parse(&email)?;
         let role = parse_role(&role)?;
         domain::users::invitations::invite(
@@ -118,7 +118,7 @@ pub async fn withdraw_invitation(id: i64) -> Result<(), AppError> {
     use crate::ssr;
     ssr::respond(async {
         let state = ssr::state()?;
-        let scope = ssr::scope_of(None).await?;
+        let scope = ssr::scope_of(None)?;
         domain::users::invitations::withdraw(&state.db.scoped(&scope), id, chrono::Utc::now())
             .await?;
         Ok(())
@@ -132,7 +132,7 @@ pub async fn set_user_role(user: i64, role: String) -> Result<(), AppError> {
     use crate::ssr;
     ssr::respond(async {
         let state = ssr::state()?;
-        let scope = ssr::scope_of(None).await?;
+        let scope = ssr::scope_of(None)?;
         let role = parse_role(&role)?;
         domain::users::team::set_role(&state.db.scoped(&scope), UserId(user), role).await?;
         Ok(())
@@ -146,7 +146,7 @@ pub async fn set_user_active(user: i64, active: bool) -> Result<(), AppError> {
     use crate::ssr;
     ssr::respond(async {
         let state = ssr::state()?;
-        let scope = ssr::scope_of(None).await?;
+        let scope = ssr::scope_of(None)?;
         domain::users::team::set_active(&state.db.scoped(&scope), UserId(user), active).await?;
         Ok(())
     })
@@ -159,7 +159,7 @@ pub async fn update_profile(display_name: String) -> Result<String, AppError> {
     use crate::ssr;
     ssr::respond(async {
         let state = ssr::state()?;
-        let scope = ssr::scope_of(None).await?;
+        let scope = ssr::scope_of(None)?;
         let name = portal_types::PersonName::parse(&display_name)?;
         domain::users::team::rename_self(&state.db.scoped(&scope), &name).await?;
         Ok(name.to_string())
@@ -179,7 +179,7 @@ pub async fn change_password(
     use portal_types::{ParseError, Password};
     ssr::respond(async {
         let state = ssr::state()?;
-        let scope = ssr::scope_of(None).await?;
+        let scope = ssr::scope_of(None)?;
         let current = Password::parse_attempt(&current_password)
             .map_err(|e| ParseError::new("current_password", e.message))?;
         let new = Password::parse_new(&new_password)
